@@ -1,0 +1,156 @@
+package dev.specula.engine.model;
+
+import dev.specula.engine.ModelFormatException;
+import dev.specula.engine.kernel.Backend;
+import dev.specula.engine.kernel.DeviceBuffer;
+import dev.specula.engine.kernel.DeviceWeight;
+import dev.specula.engine.tensor.WeightTensor;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A Llama-architecture model loaded on a backend: weights uploaded once, RoPE tables, and sessions that each
+ * own a KV cache. Thread-safe for distinct sessions.
+ */
+public final class Transformer {
+
+    private final LlamaConfig config;
+    private final Backend backend;
+    private final DeviceWeight tokenEmbedding; // [vocab, dim]
+    private final LayerWeights[] layers;
+    private final DeviceWeight outputNorm;     // [dim]
+    private final DeviceWeight classifier;     // [vocab, dim], the embedding when tied
+    private final DeviceBuffer ropeCos;        // [contextLength, headSize / 2]
+    private final DeviceBuffer ropeSin;        // [contextLength, headSize / 2]
+
+    /**
+     * Loads named tensors ({@code token_embd.weight}, {@code blk.N.attn_q.weight}, ... as in GGUF) onto the
+     * backend, checking every shape against {@code config}.
+     *
+     * @param file    the model file, for error messages
+     * @param tensors tensors by GGUF name; {@code output.weight} absent means a classifier tied to the embedding
+     */
+    public Transformer(Path file, LlamaConfig config, Map<String, WeightTensor> tensors, Backend backend) {
+        this.config = config;
+        this.backend = backend;
+        TensorBinder bind = new TensorBinder(file, tensors, backend);
+        int dim = config.dim();
+        this.tokenEmbedding = bind.required("token_embd.weight", dim, config.vocabSize());
+        this.layers = new LayerWeights[config.layers()];
+        for (int l = 0; l < config.layers(); l++) {
+            String p = "blk." + l + ".";
+            layers[l] = new LayerWeights(
+                    bind.required(p + "attn_norm.weight", dim),
+                    bind.required(p + "attn_q.weight", dim, config.queryDim()),
+                    bind.required(p + "attn_k.weight", dim, config.kvDim()),
+                    bind.required(p + "attn_v.weight", dim, config.kvDim()),
+                    bind.required(p + "attn_output.weight", config.queryDim(), dim),
+                    bind.optional(p + "attn_q.bias", config.queryDim()),
+                    bind.optional(p + "attn_k.bias", config.kvDim()),
+                    bind.optional(p + "attn_v.bias", config.kvDim()),
+                    bind.required(p + "ffn_norm.weight", dim),
+                    bind.required(p + "ffn_gate.weight", dim, config.hiddenDim()),
+                    bind.required(p + "ffn_up.weight", dim, config.hiddenDim()),
+                    bind.required(p + "ffn_down.weight", config.hiddenDim(), dim));
+        }
+        this.outputNorm = bind.required("output_norm.weight", dim);
+        DeviceWeight output = bind.optional("output.weight", dim, config.vocabSize());
+        this.classifier = output != null ? output : tokenEmbedding;
+        this.ropeCos = backend.allocate(config.contextLength(), config.headSize() / 2);
+        this.ropeSin = backend.allocate(config.contextLength(), config.headSize() / 2);
+        fillRopeTables();
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Whether the classifier shares the embedding's weights. */
+    public boolean tiedClassifier() {
+        return classifier == tokenEmbedding;
+    }
+
+    /** A new session with an empty KV cache of {@code capacity} positions (at most the context length). */
+    public InferenceSession newSession(int capacity) {
+        if (capacity <= 0 || capacity > config.contextLength()) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: in [1, " + config.contextLength() + "])");
+        }
+        return new InferenceSession(this, new KvCache(backend, config.layers(), capacity, config.kvDim()));
+    }
+
+    /** A new session that can hold the whole context. */
+    public InferenceSession newSession() {
+        return newSession(config.contextLength());
+    }
+
+    DeviceWeight tokenEmbedding() {
+        return tokenEmbedding;
+    }
+
+    LayerWeights layer(int l) {
+        return layers[l];
+    }
+
+    DeviceWeight outputNorm() {
+        return outputNorm;
+    }
+
+    DeviceWeight classifier() {
+        return classifier;
+    }
+
+    DeviceBuffer ropeCos() {
+        return ropeCos;
+    }
+
+    DeviceBuffer ropeSin() {
+        return ropeSin;
+    }
+
+    /** Angles as llama2.c computes them, in float: position × theta^(−2j / headSize). */
+    private void fillRopeTables() {
+        int half = config.headSize() / 2;
+        float[] cos = new float[half];
+        float[] sin = new float[half];
+        for (int pos = 0; pos < config.contextLength(); pos++) {
+            for (int j = 0; j < half; j++) {
+                float frequency = (float) (1.0 / Math.pow(config.ropeTheta(), (2 * j) / (float) config.headSize()));
+                float angle = pos * frequency;
+                cos[j] = (float) Math.cos(angle);
+                sin[j] = (float) Math.sin(angle);
+            }
+            backend.write(ropeCos, pos, cos);
+            backend.write(ropeSin, pos, sin);
+        }
+    }
+
+    /** Looks tensors up by name and checks their shape before loading them on the backend. */
+    private record TensorBinder(Path file, Map<String, WeightTensor> tensors, Backend backend) {
+
+        DeviceWeight required(String name, long... dims) {
+            DeviceWeight weight = optional(name, dims);
+            if (weight == null) {
+                throw new ModelFormatException(file, "missing tensor " + name);
+            }
+            return weight;
+        }
+
+        DeviceWeight optional(String name, long... dims) {
+            WeightTensor tensor = tensors.get(name);
+            if (tensor == null) {
+                return null;
+            }
+            if (!Arrays.equals(tensor.dims(), dims)) {
+                throw new ModelFormatException(file, "tensor " + name + " has shape " + Arrays.toString(tensor.dims())
+                        + " (expected: " + Arrays.toString(dims) + " from the model's hyperparameters)");
+            }
+            return backend.load(tensor);
+        }
+    }
+}

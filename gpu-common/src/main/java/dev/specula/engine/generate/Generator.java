@@ -1,0 +1,94 @@
+package dev.specula.engine.generate;
+
+import dev.specula.engine.model.InferenceSession;
+import dev.specula.engine.model.Transformer;
+import dev.specula.engine.spec.Sampler;
+import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.tokenizer.Tokenizer;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/** Target-only autoregressive generation: prefill the prompt, then sample one token per forward step. */
+public final class Generator {
+
+    /** Receives each generated token and the text it completes (empty while a character is unfinished). */
+    @FunctionalInterface
+    public interface TokenListener {
+        void onToken(int token, String textDelta);
+    }
+
+    private final Transformer model;
+    private final Tokenizer tokenizer;
+    private final Sampler sampler = new Sampler();
+
+    public Generator(Transformer model, Tokenizer tokenizer) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    /** BOS followed by the prompt's tokens; an empty prompt is BOS alone. */
+    public int[] promptTokens(String prompt) {
+        int[] encoded = tokenizer.encode(prompt);
+        int[] tokens = new int[encoded.length + 1];
+        tokens[0] = tokenizer.bosId();
+        System.arraycopy(encoded, 0, tokens, 1, encoded.length);
+        return tokens;
+    }
+
+    /**
+     * Generates up to {@code maxTokens} tokens after {@code prompt}, stopping early at EOS, at BOS (which
+     * delimits documents in llama2.c-trained models) or when the context is full.
+     */
+    public GenerationResult generate(String prompt, int maxTokens, SamplingParams params, TokenListener listener) {
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException("maxTokens: " + maxTokens + " (expected: > 0)");
+        }
+        int[] prompted = promptTokens(prompt);
+        if (prompted.length >= model.config().contextLength()) {
+            throw new IllegalArgumentException("prompt: " + prompted.length + " tokens (expected: fewer than the context length "
+                    + model.config().contextLength() + ")");
+        }
+        RandomGenerator random = params.newRandom();
+        Utf8Stream text = new Utf8Stream();
+        StringBuilder completion = new StringBuilder();
+        int[] generated = new int[maxTokens];
+        int count = 0;
+        GenerationResult.StopReason stop = GenerationResult.StopReason.MAX_TOKENS;
+        try (InferenceSession session = model.newSession()) {
+            long start = System.nanoTime();
+            float[] logits = session.forwardLast(prompted);
+            long prefillNanos = System.nanoTime() - start;
+            start = System.nanoTime();
+            int steps = 0;
+            while (true) {
+                int next = sampler.sample(logits, params, random);
+                if (next == tokenizer.eosId() || next == tokenizer.bosId()) {
+                    stop = GenerationResult.StopReason.END_OF_SEQUENCE;
+                    break;
+                }
+                generated[count++] = next;
+                String delta = text.push(tokenizer.tokenBytes(next));
+                completion.append(delta);
+                listener.onToken(next, delta);
+                if (count == maxTokens) {
+                    break;
+                }
+                if (session.position() == session.capacity()) {
+                    stop = GenerationResult.StopReason.CONTEXT_FULL;
+                    break;
+                }
+                logits = session.step(next);
+                steps++;
+            }
+            long decodeNanos = System.nanoTime() - start;
+            String rest = text.flush();
+            completion.append(rest);
+            if (!rest.isEmpty()) {
+                listener.onToken(-1, rest);
+            }
+            return new GenerationResult(prompted, Arrays.copyOf(generated, count), completion.toString(), stop,
+                    prefillNanos, decodeNanos, steps);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.specula.engine.model;
+
+import dev.specula.engine.ModelFormatException;
+import dev.specula.engine.gguf.GgufFile;
+import dev.specula.engine.gguf.GgufMetadata;
+import dev.specula.engine.kernel.Backend;
+import dev.specula.engine.kernel.RopeStyle;
+import dev.specula.engine.llama2c.Llama2cCheckpoint;
+import dev.specula.engine.llama2c.Llama2cConfig;
+import dev.specula.engine.tensor.WeightTensor;
+import dev.specula.engine.tokenizer.SentencePieceTokenizer;
+import dev.specula.engine.tokenizer.Tokenizer;
+import dev.specula.engine.tokenizer.Tokenizers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model file opened for inference, whatever its format (GGUF v3 or llama2.c {@code .bin}, told apart by
+ * the magic): its configuration, memory-mapped tensors and tokenizer. Closing it unmaps the tensors.
+ *
+ * @param path      the model file
+ * @param config    hyperparameters
+ * @param tensors   tensors by GGUF name
+ * @param tokenizer the tokenizer from the GGUF metadata or the given tokenizer file
+ */
+public record ModelFile(Path path, LlamaConfig config, Map<String, WeightTensor> tensors, Tokenizer tokenizer,
+                        AutoCloseable source) implements AutoCloseable {
+
+    /** Architectures that run as Llama: they differ only in metadata (and qwen2's Q/K/V biases, RoPE style). */
+    public static final Set<String> ARCHITECTURES = Set.of("llama", "mistral", "qwen2");
+
+    /**
+     * Opens {@code model}. A llama2.c checkpoint needs {@code tokenizer} (a llama2.c {@code tokenizer.bin});
+     * for GGUF it is optional and, when given, replaces the tokenizer stored in the metadata.
+     */
+    public static ModelFile open(Path model, Path tokenizer) throws IOException {
+        if (!Files.isRegularFile(model)) {
+            throw new ModelFormatException(model, "no such model file");
+        }
+        return isGguf(model) ? openGguf(model, tokenizer) : openLlama2c(model, tokenizer);
+    }
+
+    /** Loads the weights on {@code backend}. */
+    public Transformer load(Backend backend) {
+        return new Transformer(path, config, tensors, backend);
+    }
+
+    @Override
+    public void close() throws Exception {
+        source.close();
+    }
+
+    private static boolean isGguf(Path model) throws IOException {
+        try (InputStream in = Files.newInputStream(model)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F';
+        }
+    }
+
+    private static ModelFile openLlama2c(Path model, Path tokenizerFile) throws IOException {
+        if (tokenizerFile == null) {
+            throw new ModelFormatException(model, "a llama2.c checkpoint carries no tokenizer: pass its tokenizer.bin");
+        }
+        Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(model);
+        try {
+            Llama2cConfig c = checkpoint.config();
+            LlamaConfig config = new LlamaConfig("llama", c.dim(), c.hiddenDim(), c.layers(), c.heads(), c.kvHeads(),
+                    c.headSize(), c.vocabSize(), c.seqLen(), 10000f, 1e-5f, RopeStyle.INTERLEAVED);
+            Tokenizer tokenizer = SentencePieceTokenizer.fromLlama2cFile(tokenizerFile, c.vocabSize());
+            return new ModelFile(model, config, byName(checkpoint.tensors()), tokenizer, checkpoint);
+        } catch (RuntimeException e) {
+            checkpoint.close();
+            throw e;
+        }
+    }
+
+    private static ModelFile openGguf(Path model, Path tokenizerFile) throws IOException {
+        GgufFile gguf = GgufFile.open(model);
+        try {
+            GgufMetadata meta = gguf.metadata();
+            LlamaConfig config = configOf(model, meta, gguf);
+            Tokenizer tokenizer = tokenizerFile != null
+                    ? SentencePieceTokenizer.fromLlama2cFile(tokenizerFile, config.vocabSize())
+                    : Tokenizers.fromGguf(meta, model);
+            if (tokenizer.vocabSize() != config.vocabSize()) {
+                throw new ModelFormatException(model, "tokenizer has " + tokenizer.vocabSize()
+                        + " tokens (expected: the model's vocabulary of " + config.vocabSize() + ")");
+            }
+            return new ModelFile(model, config, byName(gguf.tensors()), tokenizer, gguf);
+        } catch (RuntimeException e) {
+            gguf.close();
+            throw e;
+        }
+    }
+
+    private static LlamaConfig configOf(Path model, GgufMetadata meta, GgufFile gguf) {
+        if (!meta.contains("general.architecture")) {
+            throw new ModelFormatException(model, "no general.architecture in the metadata");
+        }
+        String arch = meta.getString("general.architecture");
+        if (!ARCHITECTURES.contains(arch)) {
+            throw new ModelFormatException(model, "unsupported architecture " + arch + " (supported: "
+                    + ARCHITECTURES.stream().sorted().toList() + ")");
+        }
+        try {
+            int dim = meta.getInt(arch + ".embedding_length");
+            int heads = meta.getInt(arch + ".attention.head_count");
+            int headSize = meta.getInt(arch + ".attention.key_length", dim / heads);
+            int vocab = meta.contains(arch + ".vocab_size") ? meta.getInt(arch + ".vocab_size")
+                    : gguf.tensor("token_embd.weight").rows();
+            return new LlamaConfig(arch, dim, meta.getInt(arch + ".feed_forward_length"),
+                    meta.getInt(arch + ".block_count"), heads,
+                    meta.getInt(arch + ".attention.head_count_kv", heads), headSize, vocab,
+                    meta.getInt(arch + ".context_length"),
+                    (float) meta.getDouble(arch + ".rope.freq_base", 10000.0),
+                    (float) meta.getDouble(arch + ".attention.layer_norm_rms_epsilon", 1e-5),
+                    arch.equals("qwen2") ? RopeStyle.NEOX : RopeStyle.INTERLEAVED);
+        } catch (RuntimeException e) {
+            throw new ModelFormatException(model, "bad " + arch + " hyperparameters: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, WeightTensor> byName(List<WeightTensor> tensors) {
+        Map<String, WeightTensor> map = new LinkedHashMap<>();
+        for (WeightTensor t : tensors) {
+            map.put(t.name(), t);
+        }
+        return map;
+    }
+}

@@ -36,12 +36,14 @@ public final class Llama2cCheckpoint implements AutoCloseable {
     private final Arena arena;
     private final Llama2cConfig config;
     private final Map<String, WeightTensor> tensors;
+    private final List<WeightTensor> tensorList;
 
     private Llama2cCheckpoint(Path path, Arena arena, Llama2cConfig config, Map<String, WeightTensor> tensors) {
         this.path = path;
         this.arena = arena;
         this.config = config;
         this.tensors = tensors;
+        this.tensorList = List.copyOf(tensors.values());
     }
 
     /**
@@ -79,7 +81,7 @@ public final class Llama2cCheckpoint implements AutoCloseable {
 
     /** Every weight: {@code token_embd}, {@code output_norm}, {@code output} when separate, then each block. */
     public List<WeightTensor> tensors() {
-        return List.copyOf(tensors.values());
+        return tensorList;
     }
 
     /**

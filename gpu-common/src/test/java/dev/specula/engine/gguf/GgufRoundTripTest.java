@@ -11,8 +11,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,6 +157,23 @@ class GgufRoundTripTest {
                     .containsExactly("t.F32", "t.F16", "t.Q4_0", "t.Q8_0", "t.BF16");
         }
         assertThat(Files.mismatch(original, copy)).isEqualTo(-1L);
+    }
+
+    @Test
+    void open_tensorBeyond2GiB_isReachedThroughLongOffsets() throws IOException {
+        long offset = 3L << 30;
+        Path file = GgufBytes.header(1, 0).tensorInfo("far", new long[]{2}, GgmlType.F32.id(), offset)
+                .padTo(32).writeTo(dir.resolve("sparse.gguf"));
+        long dataOffset = Files.size(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            // A sparse file: only the header and the last 8 bytes take disk space.
+            channel.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f).flip(),
+                    dataOffset + offset);
+        }
+        try (GgufFile gguf = GgufFile.open(file)) {
+            assertThat(gguf.fileOffset("far")).isEqualTo(dataOffset + offset);
+            assertThat(dequantize(GgmlType.F32, gguf.tensor("far").data(), 2)).containsExactly(1.5f, -2f);
+        }
     }
 
     @Test

@@ -128,11 +128,20 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
     @Override
     public int[] encode(String text) {
         List<Integer> out = new ArrayList<>();
-        Matcher m = PRE_TOKENIZER.matcher(text);
-        while (m.find()) {
-            encodeWord(Gpt2ByteLevel.encode(m.group().getBytes(StandardCharsets.UTF_8)), out);
+        for (String word : preTokenize(text)) {
+            encodeWord(Gpt2ByteLevel.encode(word.getBytes(StandardCharsets.UTF_8)), out);
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The pieces GPT-2's regex splits {@code text} into; merges never cross them. */
+    static List<String> preTokenize(String text) {
+        List<String> words = new ArrayList<>();
+        Matcher m = PRE_TOKENIZER.matcher(text);
+        while (m.find()) {
+            words.add(m.group());
+        }
+        return words;
     }
 
     /** A candidate merge of symbol {@code left} with {@code right}, valid while both keep these lengths. */
@@ -157,7 +166,7 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
         while (!queue.isEmpty()) {
             Bigram bg = queue.poll();
             // A merge only ever lengthens a symbol, so unchanged lengths mean unchanged symbols.
-            if (symbol[bg.right] == null || next[bg.left] != bg.right
+            if (symbol[bg.left] == null || symbol[bg.right] == null || next[bg.left] != bg.right
                     || symbol[bg.left].length() != bg.leftLength || symbol[bg.right].length() != bg.rightLength) {
                 continue;
             }

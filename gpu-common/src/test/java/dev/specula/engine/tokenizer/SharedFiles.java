@@ -1,8 +1,7 @@
 package dev.specula.engine.tokenizer;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.specula.engine.SharedData;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Finds files in the checkout's sibling {@code shared/} folder; tests that need one are skipped without it. */
@@ -14,19 +13,9 @@ final class SharedFiles {
     private SharedFiles() {
     }
 
-    /**
-     * The file {@code shared/relative} next to the repository root, whether tests run from the module
-     * ({@code ../../shared}) or the root ({@code ../shared}); skips the test when it is absent.
-     */
+    /** The file {@code ../shared/relative}; skips the test when it is absent. */
     static Path require(String relative) {
-        for (String base : new String[] {"../../shared/", "../shared/"}) {
-            Path candidate = Path.of(base + relative);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        Assumptions.assumeTrue(false, "needs ../shared/" + relative + ": absent, test skipped");
-        throw new AssertionError("unreachable");
+        return SharedData.require(relative);
     }
 
     static SentencePieceTokenizer llama2() {

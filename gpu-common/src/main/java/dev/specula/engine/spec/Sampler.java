@@ -7,15 +7,19 @@ import java.util.random.RandomGenerator;
 /**
  * Turns logits into the distribution the engine samples from, and samples it. Stateless and thread-safe.
  *
- * <p>Processing order: temperature, top-k, top-p, min-p, renormalization. Ties between equal logits always
- * go to the lower token id (for argmax, and at the top-k and top-p cut-offs), so results are deterministic.
- * Cost is one pass over the vocabulary plus: a heap of {@code topK} entries when top-k is on, and a full
- * sort only when top-p is on without top-k.
+ * <p>Processing order: temperature, top-k, top-p, min-p, renormalization. Top-p keeps the shortest prefix of
+ * the remaining tokens, most likely first, whose probability reaches {@code topP - 1e-6}. Ties between equal
+ * logits always go to the lower token id (for argmax, and at the top-k and top-p cut-offs), so results are
+ * deterministic. Cost is one pass over the vocabulary plus: a heap of {@code topK} entries when top-k is on,
+ * and a full sort only when top-p is on without top-k.
  */
 public final class Sampler {
 
-    /** Slack on the nucleus threshold so that {@code topP} exactly at a cumulative boundary is not lost to rounding. */
-    private static final double TOP_P_SLACK = 1e-9;
+    /**
+     * Slack on the nucleus threshold: float logits carry ~1e-7 relative error, so a {@code topP} that equals a
+     * cumulative boundary (0.4 + 0.3 = 0.7) must not pull in one more token through rounding.
+     */
+    static final double TOP_P_SLACK = 1e-6;
 
     /** Creates a sampler; it holds no state. */
     public Sampler() {

@@ -1,13 +1,11 @@
 package dev.specula.engine.model;
 
-import dev.specula.engine.gguf.GgufValue;
 import dev.specula.engine.gguf.GgufWriter;
 import dev.specula.engine.tensor.GgmlType;
 import dev.specula.engine.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -25,28 +23,7 @@ public final class RandomModelWriter {
      */
     public static void write(Path out, LlamaConfig config, GgmlType type, boolean tiedClassifier, Tokenizer tokenizer,
                              long seed) throws IOException {
-        if (tokenizer.vocabSize() != config.vocabSize()) {
-            throw new IllegalArgumentException("tokenizer: " + tokenizer.vocabSize() + " tokens (expected: vocabSize "
-                    + config.vocabSize() + ")");
-        }
-        String arch = config.architecture();
-        GgufWriter writer = new GgufWriter()
-                .putString("general.architecture", arch)
-                .putString("general.name", "specula-random-" + type.name().toLowerCase())
-                .putUInt32(arch + ".context_length", config.contextLength())
-                .putUInt32(arch + ".embedding_length", config.dim())
-                .putUInt32(arch + ".feed_forward_length", config.hiddenDim())
-                .putUInt32(arch + ".block_count", config.layers())
-                .putUInt32(arch + ".attention.head_count", config.heads())
-                .putUInt32(arch + ".attention.head_count_kv", config.kvHeads())
-                .putUInt32(arch + ".attention.key_length", config.headSize())
-                .putUInt32(arch + ".attention.value_length", config.headSize())
-                .putFloat32(arch + ".rope.freq_base", config.ropeTheta())
-                .putFloat32(arch + ".attention.layer_norm_rms_epsilon", config.rmsEps())
-                .putUInt32(arch + ".vocab_size", config.vocabSize());
-        for (Map.Entry<String, GgufValue> entry : tokenizer.toGgufMetadata().entrySet()) {
-            writer.put(entry.getKey(), entry.getValue());
-        }
+        GgufWriter writer = GgufExport.writerFor(config, tokenizer, "specula-random-" + type.name().toLowerCase());
         SplittableRandom random = new SplittableRandom(seed);
         int dim = config.dim();
         matrix(writer, "token_embd.weight", type, config.vocabSize(), dim, 1.0, random);

@@ -1,0 +1,62 @@
+package dev.specula.engine.model;
+
+import dev.specula.engine.gguf.GgufValue;
+import dev.specula.engine.gguf.GgufWriter;
+import dev.specula.engine.tensor.GgmlType;
+import dev.specula.engine.tensor.TensorCodec;
+import dev.specula.engine.tensor.WeightTensor;
+import dev.specula.engine.tokenizer.Tokenizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Writes Llama models as GGUF: the hyperparameter and tokenizer metadata, and tensors in a chosen type. */
+public final class GgufExport {
+
+    private GgufExport() {
+    }
+
+    /** A writer holding {@code config}'s hyperparameters and {@code tokenizer}, ready for tensors. */
+    public static GgufWriter writerFor(LlamaConfig config, Tokenizer tokenizer, String name) {
+        if (tokenizer.vocabSize() != config.vocabSize()) {
+            throw new IllegalArgumentException("tokenizer: " + tokenizer.vocabSize() + " tokens (expected: vocabSize "
+                    + config.vocabSize() + ")");
+        }
+        String arch = config.architecture();
+        GgufWriter writer = new GgufWriter()
+                .putString("general.architecture", arch)
+                .putString("general.name", name)
+                .putUInt32(arch + ".context_length", config.contextLength())
+                .putUInt32(arch + ".embedding_length", config.dim())
+                .putUInt32(arch + ".feed_forward_length", config.hiddenDim())
+                .putUInt32(arch + ".block_count", config.layers())
+                .putUInt32(arch + ".attention.head_count", config.heads())
+                .putUInt32(arch + ".attention.head_count_kv", config.kvHeads())
+                .putUInt32(arch + ".attention.key_length", config.headSize())
+                .putUInt32(arch + ".attention.value_length", config.headSize())
+                .putFloat32(arch + ".rope.freq_base", config.ropeTheta())
+                .putFloat32(arch + ".attention.layer_norm_rms_epsilon", config.rmsEps())
+                .putUInt32(arch + ".vocab_size", config.vocabSize());
+        for (Map.Entry<String, GgufValue> entry : tokenizer.toGgufMetadata().entrySet()) {
+            writer.put(entry.getKey(), entry.getValue());
+        }
+        return writer;
+    }
+
+    /**
+     * Writes {@code model} to {@code out} with its matrices converted to {@code type}. Norms, and matrices
+     * whose rows are not a whole number of {@code type}'s blocks, stay F32.
+     */
+    public static void write(ModelFile model, GgmlType type, Path out) throws IOException {
+        GgufWriter writer = writerFor(model.config(), model.tokenizer(),
+                model.path().getFileName() + " as " + type.name());
+        for (WeightTensor tensor : model.tensors().values()) {
+            float[] values = new float[Math.toIntExact(tensor.elementCount())];
+            TensorCodec.dequantize(tensor.type(), tensor.data(), 0, values, 0, values.length);
+            boolean convertible = tensor.dims().length == 2 && tensor.cols() % type.blockSize() == 0;
+            writer.addQuantized(tensor.name(), convertible ? type : GgmlType.F32, tensor.dims(), values);
+        }
+        writer.write(out);
+    }
+}

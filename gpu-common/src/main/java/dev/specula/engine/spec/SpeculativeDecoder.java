@@ -1,0 +1,118 @@
+package dev.specula.engine.spec;
+
+import dev.specula.engine.model.InferenceSession;
+import dev.specula.engine.model.Transformer;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * Speculative decoding in one process: a draft model proposes k tokens, the target scores the last
+ * committed token plus the block in one forward pass, and {@link RejectionSampler} decides what is
+ * committed. Both KV caches roll back past rejected drafts. The output equals the target's own greedy
+ * output at temperature 0, and has the target's distribution otherwise.
+ */
+public final class SpeculativeDecoder {
+
+    private final Transformer target;
+    private final Transformer draft;
+    private final Sampler sampler = new Sampler();
+
+    public SpeculativeDecoder(Transformer target, Transformer draft) {
+        if (target.config().vocabSize() != draft.config().vocabSize()) {
+            throw new IllegalArgumentException("draft vocabulary: " + draft.config().vocabSize()
+                    + " tokens (expected: the target's " + target.config().vocabSize() + ")");
+        }
+        this.target = target;
+        this.draft = draft;
+    }
+
+    /**
+     * Generates up to {@code maxTokens} tokens after {@code prompt} (which starts with BOS), drafting
+     * {@code k} tokens per step, stopping after any of {@code stopTokens}, which is not emitted.
+     */
+    public SpeculativeResult generate(int[] prompt, int maxTokens, int k, SamplingParams params, int... stopTokens) {
+        if (prompt.length == 0 || maxTokens <= 0 || k <= 0) {
+            throw new IllegalArgumentException("prompt: " + prompt.length + " tokens, maxTokens: " + maxTokens
+                    + ", k: " + k + " (expected: all > 0)");
+        }
+        RandomGenerator random = params.newRandom();
+        int capacity = Math.min(target.config().contextLength(), draft.config().contextLength());
+        int[] out = new int[maxTokens];
+        int count = 0;
+        int steps = 0;
+        int drafted = 0;
+        int accepted = 0;
+        try (InferenceSession t = target.newSession(capacity); InferenceSession d = draft.newSession(capacity)) {
+            // Invariant: both caches hold every committed token but the last, which is fed next.
+            int[] targetPending = Arrays.copyOf(prompt, prompt.length);
+            int[] draftPending = targetPending;
+            int committed = prompt.length;
+            while (count < maxTokens) {
+                int block = Math.min(k, capacity - committed);
+                if (block <= 0) {
+                    break;
+                }
+                int[] tokens = new int[block];
+                SparseDistribution[] q = new SparseDistribution[block];
+                float[] logits = d.forwardLast(draftPending);
+                for (int i = 0; i < block; i++) {
+                    q[i] = sampler.distribution(logits, params);
+                    tokens[i] = params.isGreedy() ? q[i].tokenAt(0) : q[i].sample(random);
+                    if (i + 1 < block) {
+                        logits = d.step(tokens[i]);
+                    }
+                }
+                int[] verifyInput = new int[targetPending.length + block];
+                System.arraycopy(targetPending, 0, verifyInput, 0, targetPending.length);
+                System.arraycopy(tokens, 0, verifyInput, targetPending.length, block);
+                float[][] all = t.forwardAll(verifyInput);
+                float[][] scored = Arrays.copyOfRange(all, targetPending.length - 1, all.length); // [block + 1, vocab]
+                Verification v = verify(scored, tokens, q, params, random);
+                steps++;
+                drafted += block;
+                accepted += v.accepted();
+                committed += v.accepted() + 1;
+                t.truncate(committed - 1);
+                d.truncate(Math.min(d.position(), committed - 1));
+                targetPending = new int[] {v.nextToken()};
+                draftPending = v.accepted() == block ? new int[] {tokens[block - 1], v.nextToken()} : targetPending;
+                for (int token : v.committed()) {
+                    if (contains(stopTokens, token)) {
+                        return new SpeculativeResult(Arrays.copyOf(out, count), steps, drafted, accepted);
+                    }
+                    out[count++] = token;
+                    if (count == maxTokens) {
+                        break;
+                    }
+                }
+            }
+        }
+        return new SpeculativeResult(Arrays.copyOf(out, count), steps, drafted, accepted);
+    }
+
+    private Verification verify(float[][] scored, int[] tokens, SparseDistribution[] q, SamplingParams params,
+                                RandomGenerator random) {
+        if (params.isGreedy()) {
+            int[] argmax = new int[scored.length];
+            for (int i = 0; i < scored.length; i++) {
+                argmax[i] = Sampler.argmax(scored[i]);
+            }
+            return RejectionSampler.verifyGreedy(argmax, tokens);
+        }
+        SparseDistribution[] p = new SparseDistribution[scored.length];
+        for (int i = 0; i < scored.length; i++) {
+            p[i] = sampler.distribution(scored[i], params);
+        }
+        return RejectionSampler.verify(p, tokens, q, random);
+    }
+
+    private static boolean contains(int[] values, int value) {
+        for (int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -4,8 +4,6 @@ import dev.specula.engine.kernel.DeviceBuffer;
 import dev.specula.engine.kernel.DeviceWeight;
 import dev.specula.engine.tensor.GgmlType;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.function.IntConsumer;
 
 /**
@@ -15,7 +13,7 @@ import java.util.function.IntConsumer;
 public final class VectorBackend extends CpuBackend {
 
     private final int threads;
-    private final ForkJoinPool pool;
+    private final SpinningWorkers workers;
     private final ThreadLocal<float[]> rowScratch = ThreadLocal.withInitial(() -> new float[0]);
 
     /** A backend with one thread per available core. */
@@ -28,7 +26,7 @@ public final class VectorBackend extends CpuBackend {
             throw new IllegalArgumentException("threads: " + threads + " (expected: > 0)");
         }
         this.threads = threads;
-        this.pool = new ForkJoinPool(threads);
+        this.workers = new SpinningWorkers(threads);
     }
 
     @Override
@@ -78,17 +76,22 @@ public final class VectorBackend extends CpuBackend {
         }
         // Otherwise decode each row once into cache and reuse it for every token.
         parallelRanges(w.rows(), (from, to) -> {
-            float[] row = scratch(cols);
-            for (int r = from; r < to; r++) {
-                VectorDecode.row(w.type(), w.data(), w.rowOffset(r), row, cols);
-                VectorMath.rowTimesTokens(row, cols, in.data, in.cols(), n, o.data, o.cols(), r);
+            float[] rows = scratch(2 * cols);
+            int r = from;
+            for (; r + 2 <= to; r += 2) {
+                VectorDecode.row(w.type(), w.data(), w.rowOffset(r), rows, 2 * cols);
+                VectorMath.twoRowsTimesTokens(rows, cols, in.data, in.cols(), n, o.data, o.cols(), r);
+            }
+            if (r < to) {
+                VectorDecode.row(w.type(), w.data(), w.rowOffset(r), rows, cols);
+                VectorMath.rowTimesTokens(rows, cols, in.data, in.cols(), n, o.data, o.cols(), r);
             }
         });
     }
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        workers.close();
     }
 
     private float[] scratch(int size) {
@@ -100,28 +103,7 @@ public final class VectorBackend extends CpuBackend {
         return row;
     }
 
-    /** A half-open index range {@code [from, to)}. */
-    @FunctionalInterface
-    interface RangeBody {
-        void run(int from, int to);
-    }
-
-    /** Splits {@code [0, count)} into one contiguous range per thread; the caller's thread takes the first. */
-    void parallelRanges(int count, RangeBody body) {
-        int parts = Math.min(threads, count);
-        if (parts <= 1) {
-            body.run(0, count);
-            return;
-        }
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            int from = (int) ((long) count * p / parts);
-            int to = (int) ((long) count * (p + 1) / parts);
-            tasks[p - 1] = pool.submit(() -> body.run(from, to));
-        }
-        body.run(0, (int) ((long) count / parts));
-        for (ForkJoinTask<?> task : tasks) {
-            task.join();
-        }
+    private void parallelRanges(int count, SpinningWorkers.RangeBody body) {
+        workers.run(count, body);
     }
 }

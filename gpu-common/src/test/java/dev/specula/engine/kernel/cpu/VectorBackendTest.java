@@ -46,6 +46,17 @@ class VectorBackendTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16"})
+    void matmul_columnsNotAVectorMultiple_matchesOracle(GgmlType type) {
+        SplittableRandom random = new SplittableRandom(8);
+        WeightTensor tensor = randomWeight(type, 6, 40, random); // 40 = 2.5 vectors of 16 lanes
+        for (int n : new int[] {1, 5}) {
+            float[][] input = randomRows(n, 40, random);
+            assertClose(run(VECTOR, tensor, input), run(NAIVE, tensor, input));
+        }
+    }
+
     @Test
     void attention_causalBlockAgainstCache_matchesOracle() {
         SplittableRandom random = new SplittableRandom(11);

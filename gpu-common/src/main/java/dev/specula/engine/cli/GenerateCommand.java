@@ -9,7 +9,6 @@ import dev.specula.engine.model.Transformer;
 import dev.specula.engine.spec.SamplingParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +19,6 @@ import java.util.concurrent.Callable;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate a completion with one model (no speculation). Prints only the completion on stdout.")
 final class GenerateCommand implements Callable<Integer> {
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", required = true, description = "Model file: GGUF v3 or llama2.c .bin.")
     Path model;
@@ -61,8 +57,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         SamplingParams params = new SamplingParams(temperature, topK, topP, minP,
                 seed != null ? seed : System.nanoTime());
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
-        try (ModelFile file = ModelFile.open(model, tokenizer); Backend backend = Backends.create(backendName)) {
+        // UTF-8 whatever the platform charset: completions are multilingual.
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (Backend backend = Backends.create(backendName); ModelFile file = ModelFile.open(model, tokenizer)) {
             Transformer transformer = file.load(backend);
             Generator generator = new Generator(transformer, file.tokenizer());
             GenerationResult result = generator.generate(prompt, maxTokens, params, (token, delta) -> {

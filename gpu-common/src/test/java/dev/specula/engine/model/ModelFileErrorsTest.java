@@ -60,8 +60,12 @@ class ModelFileErrorsTest {
     @Test
     void open_tokenizerOfAnotherVocabulary_isRefused() throws Exception {
         Path file = dir.resolve("vocab.gguf");
-        GgufExport.writerFor(TinyModels.CONFIG, ByteVocabulary.tokenizer(320), "v")
-                .putUInt32("llama.vocab_size", 400).write(file);
+        GgufWriter writer = new GgufWriter().putString("general.architecture", "llama")
+                .putUInt32("llama.context_length", 96).putUInt32("llama.embedding_length", 64)
+                .putUInt32("llama.feed_forward_length", 96).putUInt32("llama.block_count", 2)
+                .putUInt32("llama.attention.head_count", 4).putUInt32("llama.vocab_size", 400);
+        ByteVocabulary.tokenizer(320).toGgufMetadata().forEach(writer::put);
+        writer.write(file);
         assertThatThrownBy(() -> ModelFile.open(file, null))
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("tokenizer has 320 tokens (expected: the model's vocabulary of 400)");

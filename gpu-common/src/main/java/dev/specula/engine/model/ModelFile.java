@@ -29,6 +29,7 @@ import java.util.Set;
  * @param config    hyperparameters
  * @param tensors   tensors by GGUF name
  * @param tokenizer the tokenizer from the GGUF metadata or the given tokenizer file
+ * @param source    the opened file that owns the mapping
  */
 public record ModelFile(Path path, LlamaConfig config, Map<String, WeightTensor> tensors, Tokenizer tokenizer,
                         AutoCloseable source) implements AutoCloseable {
@@ -52,9 +53,16 @@ public record ModelFile(Path path, LlamaConfig config, Map<String, WeightTensor>
         return new Transformer(path, config, tensors, backend);
     }
 
+    /** Unmaps the tensors; transformers loaded from them must not be used afterwards. */
     @Override
-    public void close() throws Exception {
-        source.close();
+    public void close() {
+        try {
+            source.close();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing " + path + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean isGguf(Path model) throws IOException {

@@ -99,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < prompt.length; i++) {
             prompt[i] = syntheticToken(i, vocab);
         }
-        int needed = 2 * promptTokens + 2 * decodeTokens + maxK + 1;
+        int needed = promptTokens + decodeTokens + maxK + 1;
         if (needed > transformer.config().contextLength()) {
             throw new IllegalArgumentException("--prompt-tokens/--decode-tokens: " + needed + " positions needed"
                     + " (expected: at most the context length " + transformer.config().contextLength() + ")");
@@ -109,6 +109,11 @@ final class BenchCommand implements Callable<Integer> {
             session.forwardLast(prompt);
             for (int i = 0; i < decodeTokens; i++) {
                 session.step(syntheticToken(i, vocab));
+            }
+            for (int k = 1; k <= maxK; k++) { // compile every batch size's code path before timing it
+                int before = session.position();
+                session.forwardAll(Arrays.copyOf(prompt, k + 1));
+                session.truncate(before);
             }
             session.truncate(0);
             System.err.printf("bench %s: prefill of %d tokens ...%n", name, promptTokens);

@@ -3,6 +3,8 @@ package dev.specula.engine.model;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.DeviceBuffer;
 
+import java.util.Arrays;
+
 /**
  * One sequence being generated: its KV cache and the scratch buffers of the forward pass. Not thread-safe;
  * one thread drives a session at a time.
@@ -91,7 +93,7 @@ public final class InferenceSession implements AutoCloseable {
         float[][] out = new float[allLogits ? tokens.length : 1][vocab];
         for (int start = 0; start < tokens.length; start += MAX_BATCH) {
             int n = Math.min(MAX_BATCH, tokens.length - start);
-            int[] chunk = java.util.Arrays.copyOfRange(tokens, start, start + n);
+            int[] chunk = Arrays.copyOfRange(tokens, start, start + n);
             boolean lastChunk = start + n == tokens.length;
             runLayers(chunk);
             if (allLogits) {

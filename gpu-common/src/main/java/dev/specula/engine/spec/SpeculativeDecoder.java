@@ -44,9 +44,13 @@ public final class SpeculativeDecoder {
         int drafted = 0;
         int accepted = 0;
         try (InferenceSession t = target.newSession(capacity); InferenceSession d = draft.newSession(capacity)) {
-            // Invariant: both caches hold every committed token but the last, which is fed next.
-            int[] targetPending = Arrays.copyOf(prompt, prompt.length);
-            int[] draftPending = targetPending;
+            // Invariant: the target's cache holds every committed token but the last, which is fed next with
+            // the block. The drafter may lag one token more (after a fully accepted block): draftPending.
+            if (prompt.length > 1) {
+                t.forwardLast(Arrays.copyOf(prompt, prompt.length - 1)); // only the last row's logits are computed
+            }
+            int last = prompt[prompt.length - 1];
+            int[] draftPending = prompt;
             int committed = prompt.length;
             while (count < maxTokens) {
                 int block = Math.min(k, capacity - committed);
@@ -63,11 +67,10 @@ public final class SpeculativeDecoder {
                         logits = d.step(tokens[i]);
                     }
                 }
-                int[] verifyInput = new int[targetPending.length + block];
-                System.arraycopy(targetPending, 0, verifyInput, 0, targetPending.length);
-                System.arraycopy(tokens, 0, verifyInput, targetPending.length, block);
-                float[][] all = t.forwardAll(verifyInput);
-                float[][] scored = Arrays.copyOfRange(all, targetPending.length - 1, all.length); // [block + 1, vocab]
+                int[] verifyInput = new int[block + 1];
+                verifyInput[0] = last;
+                System.arraycopy(tokens, 0, verifyInput, 1, block);
+                float[][] scored = t.forwardAll(verifyInput); // [block + 1, vocab]
                 Verification v = verify(scored, tokens, q, params, random);
                 steps++;
                 drafted += block;
@@ -75,8 +78,8 @@ public final class SpeculativeDecoder {
                 committed += v.accepted() + 1;
                 t.truncate(committed - 1);
                 d.truncate(Math.min(d.position(), committed - 1));
-                targetPending = new int[] {v.nextToken()};
-                draftPending = v.accepted() == block ? new int[] {tokens[block - 1], v.nextToken()} : targetPending;
+                last = v.nextToken();
+                draftPending = v.accepted() == block ? new int[] {tokens[block - 1], last} : new int[] {last};
                 for (int token : v.committed()) {
                     if (contains(stopTokens, token)) {
                         return new SpeculativeResult(Arrays.copyOf(out, count), steps, drafted, accepted);

@@ -269,21 +269,6 @@ public final class SentencePieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public String decode(int[] tokens) {
-        int length = 0;
-        for (int t : tokens) {
-            length += bytes[t].length;
-        }
-        byte[] all = new byte[length];
-        int at = 0;
-        for (int t : tokens) {
-            System.arraycopy(bytes[t], 0, all, at, bytes[t].length);
-            at += bytes[t].length;
-        }
-        return new String(all, StandardCharsets.UTF_8);
-    }
-
-    @Override
     public String piece(int token) {
         return vocab.piece(token);
     }

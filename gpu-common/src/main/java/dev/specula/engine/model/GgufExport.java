@@ -49,14 +49,41 @@ public final class GgufExport {
      * whose rows are not a whole number of {@code type}'s blocks, stay F32.
      */
     public static void write(ModelFile model, GgmlType type, Path out) throws IOException {
-        GgufWriter writer = writerFor(model.config(), model.tokenizer(),
-                model.path().getFileName() + " as " + type.name());
+        writeFirstLayers(model, model.config().layers(), type, out);
+    }
+
+    /**
+     * Writes the model cut down to its first {@code layers} blocks (same embedding, final norm and classifier)
+     * with its matrices converted to {@code type}: a cheaper drafter derived from a target, sharing its
+     * tokenizer.
+     */
+    public static void writeFirstLayers(ModelFile model, int layers, GgmlType type, Path out) throws IOException {
+        LlamaConfig c = model.config();
+        if (layers < 1 || layers > c.layers()) {
+            throw new IllegalArgumentException("layers: " + layers + " (expected: 1.." + c.layers() + ")");
+        }
+        LlamaConfig kept = new LlamaConfig(c.architecture(), c.dim(), c.hiddenDim(), layers, c.heads(), c.kvHeads(),
+                c.headSize(), c.vocabSize(), c.contextLength(), c.ropeTheta(), c.rmsEps(), c.ropeStyle());
+        String name = model.path().getFileName() + (layers < c.layers() ? ", first " + layers + " layers" : "")
+                + " as " + type.name();
+        GgufWriter writer = writerFor(kept, model.tokenizer(), name);
         for (WeightTensor tensor : model.tensors().values()) {
+            if (layerOf(tensor.name()) >= layers) {
+                continue;
+            }
             float[] values = new float[Math.toIntExact(tensor.elementCount())];
             TensorCodec.dequantize(tensor.type(), tensor.data(), 0, values, 0, values.length);
             boolean convertible = tensor.dims().length == 2 && tensor.cols() % type.blockSize() == 0;
             writer.addQuantized(tensor.name(), convertible ? type : GgmlType.F32, tensor.dims(), values);
         }
         writer.write(out);
+    }
+
+    /** The block index of a {@code blk.N.*} tensor, or -1 for the tensors outside the blocks. */
+    private static int layerOf(String tensorName) {
+        if (!tensorName.startsWith("blk.")) {
+            return -1;
+        }
+        return Integer.parseInt(tensorName.substring(4, tensorName.indexOf('.', 4)));
     }
 }

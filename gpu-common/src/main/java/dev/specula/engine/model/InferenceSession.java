@@ -145,6 +145,29 @@ public final class InferenceSession implements AutoCloseable {
         cache.advance(n);
     }
 
+    KvCache cache() {
+        return cache;
+    }
+
+    Transformer model() {
+        return model;
+    }
+
+    /** Per-session scratch a batched pass uses for this session's rows: {@code [MAX_BATCH, queryDim]}. */
+    DeviceBuffer queryScratch() {
+        return q;
+    }
+
+    /** {@code [MAX_BATCH, kvDim]}. */
+    DeviceBuffer keyScratch() {
+        return k;
+    }
+
+    /** {@code [MAX_BATCH, queryDim]}. */
+    DeviceBuffer attentionScratch() {
+        return att;
+    }
+
     /** Frees the KV cache and scratch buffers. */
     @Override
     public void close() {

@@ -1,0 +1,2 @@
+/** Sharing one model between concurrent sessions: their forward requests run together in batched passes. */
+package dev.specula.engine.batch;

@@ -1,0 +1,92 @@
+package dev.specula.rpc;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gRPC server for one Specula role, with the standard health service (every service reported, and the
+ * server as a whole under "") and server reflection. It takes a {@link ServerBuilder} so tests can pass an
+ * in-process one.
+ */
+public final class GrpcServer implements AutoCloseable {
+
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final List<String> serviceNames = new ArrayList<>();
+    private final String role;
+
+    /**
+     * @param role     what this server is ("router", "verifier"), for logs
+     * @param builder  the transport: {@code NettyServerBuilder.forPort(p)} or an in-process builder
+     * @param services the role's services
+     */
+    public GrpcServer(String role, ServerBuilder<?> builder, BindableService... services) {
+        this.role = role;
+        for (BindableService service : services) {
+            ServerServiceDefinition definition = service.bindService();
+            serviceNames.add(definition.getServiceDescriptor().getName());
+            builder.addService(definition);
+        }
+        builder.addService(health.getHealthService());
+        builder.addService(ProtoReflectionServiceV1.newInstance());
+        this.server = builder.build();
+    }
+
+    /** Starts serving and marks every service SERVING. */
+    public GrpcServer start() throws IOException {
+        server.start();
+        for (String name : serviceNames) {
+            health.setStatus(name, ServingStatus.SERVING);
+        }
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+        return this;
+    }
+
+    /** The port it listens on (-1 for in-process servers). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** What this server is, for logs. */
+    public String role() {
+        return role;
+    }
+
+    /** Blocks until the server has terminated. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /**
+     * Graceful shutdown: reports NOT_SERVING, stops taking new calls, lets running calls finish for up to
+     * {@code graceMillis}, then cancels what is left.
+     */
+    public void shutdown(long graceMillis) {
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(5_000);
+    }
+}

@@ -1,0 +1,2 @@
+/** The runtime every Specula service shares for the wire contract: servers with health and reflection, channels. */
+package dev.specula.rpc;

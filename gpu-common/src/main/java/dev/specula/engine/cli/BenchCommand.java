@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
         description = "Benchmark decode, prefill and block verification per backend against the memory-bandwidth bound.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model file: GGUF v3 or llama2.c .bin.")
+    // Not required by picocli, so that subcommands (bench mesh) parse without it.
+    @Option(names = "--model", description = "Model file: GGUF v3 or llama2.c .bin (required).")
     Path model;
 
     @Option(names = "--tokenizer", description = "llama2.c tokenizer.bin (required for .bin models).")
@@ -46,6 +47,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (model == null) {
+            throw new IllegalArgumentException("--model: missing (expected: a model file to benchmark)");
+        }
         if (promptTokens <= 0 || decodeTokens <= 0 || maxK <= 0 || repeats <= 0) {
             throw new IllegalArgumentException("--prompt-tokens, --decode-tokens, --max-k, --repeats (expected: all > 0)");
         }

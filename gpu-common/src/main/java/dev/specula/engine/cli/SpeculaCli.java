@@ -26,7 +26,7 @@ public final class SpeculaCli {
     }
 
     /** Bad input and bad files are reported in one line, without a stack trace, with exit code 2. */
-    private static int reportFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    public static int reportFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         if (e instanceof IllegalArgumentException || e instanceof ModelFormatException
                 || e instanceof java.io.IOException) {

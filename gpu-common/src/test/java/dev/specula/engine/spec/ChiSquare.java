@@ -9,10 +9,10 @@ import java.util.stream.IntStream;
  * every bin expects at least {@link #MIN_EXPECTED} observations, and its p-value from the regularized upper
  * incomplete gamma function (Numerical Recipes, 3rd ed., §6.2).
  */
-final class ChiSquare {
+public final class ChiSquare {
 
     /** Smallest expected count per bin: below it the chi-square approximation of Pearson's statistic is poor. */
-    static final double MIN_EXPECTED = 5;
+    public static final double MIN_EXPECTED = 5;
 
     private static final double EPS = 1e-15;
     private static final double FPMIN = 1e-300;
@@ -21,14 +21,14 @@ final class ChiSquare {
     }
 
     /** A Pearson statistic and its degrees of freedom; statistics of independent groups add up. */
-    record Statistic(double value, int degreesOfFreedom) {
+    public record Statistic(double value, int degreesOfFreedom) {
 
-        Statistic plus(Statistic other) {
+        public Statistic plus(Statistic other) {
             return new Statistic(value + other.value, degreesOfFreedom + other.degreesOfFreedom);
         }
 
         /** P(X >= value) for X chi-square with {@link #degreesOfFreedom()}; 1 when there is nothing to test. */
-        double pValue() {
+        public double pValue() {
             return degreesOfFreedom == 0 && value == 0 ? 1 : survival(value, degreesOfFreedom);
         }
 
@@ -42,7 +42,7 @@ final class ChiSquare {
      * Pearson's statistic of {@code observed} counts against {@code total * probabilities}. Cells of probability
      * 0 must stay empty: one observation there makes the statistic infinite (p-value 0).
      */
-    static Statistic pearson(long[] observed, double[] probabilities) {
+    public static Statistic pearson(long[] observed, double[] probabilities) {
         long total = Arrays.stream(observed).sum();
         if (total == 0) {
             return new Statistic(0, 0);

@@ -1,0 +1,62 @@
+package dev.specula.e2e;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code specula serve router|verifier|drafter --config FILE} and {@code specula serve all [--port P]}. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run one service of the mesh from its configuration file (examples in config/), or the whole",
+                "mesh on loopback with the default models (all). Runs until stopped; SIGTERM shuts down gracefully."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ROLE", description = "router, verifier, drafter, or all.")
+    String role;
+
+    @Option(names = "--config", description = "The service's YAML configuration (not for 'all').")
+    Path config;
+
+    @Option(names = "--port", defaultValue = "50051", description = "For 'all': the router's port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--processes", description = "For 'all': run each service in its own process.")
+    boolean processes;
+
+    @Override
+    public Integer call() throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        AutoCloseable running;
+        if (role.equals("all")) {
+            DefaultModels models = DefaultModels.ensure();
+            Path work = Files.createTempDirectory("specula-mesh");
+            running = LocalMesh.start(models, port, processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM,
+                    work, step -> System.err.println("serve all: " + step));
+            System.err.printf("serve all: mesh ready, router on localhost:%d (configs in %s); Ctrl-C or SIGTERM stops it%n",
+                    port, work);
+        } else {
+            Role r = Role.of(role);
+            if (config == null) {
+                throw new IllegalArgumentException("--config: missing (expected: the " + role + "'s YAML file)");
+            }
+            Role.Running server = r.start(config, false);
+            running = server;
+            System.err.printf("serve %s: listening on port %d%n", role, server.port());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("serve " + role + ": shutting down");
+            try {
+                running.close();
+            } catch (Exception e) {
+                System.err.println("serve " + role + ": " + e);
+            }
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+}

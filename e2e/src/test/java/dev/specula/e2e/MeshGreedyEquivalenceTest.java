@@ -1,0 +1,143 @@
+package dev.specula.e2e;
+
+import dev.specula.engine.generate.Generator;
+import dev.specula.engine.kernel.Backend;
+import dev.specula.engine.kernel.Backends;
+import dev.specula.engine.model.ModelFile;
+import dev.specula.engine.spec.SamplingParams;
+import dev.specula.proto.v1.FinishReason;
+import dev.specula.proto.v1.GenerateRequest;
+import dev.specula.proto.v1.Speculation;
+import dev.specula.proto.v1.SpeculationMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Greedy output through the mesh (router, verifier and drafter on real TCP servers) is token for token the
+ * target's own greedy output, as {@code specula generate} produces it, whatever the drafter, draft length and
+ * draft-ahead setting.
+ */
+class MeshGreedyEquivalenceTest {
+
+    private static final int MAX_TOKENS = 48;
+
+    /** 24 prompts: mixed languages, one word to several sentences. */
+    static final List<String> PROMPTS = prompts();
+
+    @TempDir
+    static Path work;
+
+    private static LocalMesh mesh;
+    private static MeshClient client;
+    private static List<List<Integer>> expected;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DefaultModels models = TestMeshes.defaultModels();
+        expected = new ArrayList<>();
+        try (Backend backend = Backends.create("vector");
+             ModelFile target = ModelFile.open(models.target(), models.targetTokenizer())) {
+            Generator generator = new Generator(target.load(backend), target.tokenizer());
+            for (String prompt : PROMPTS) {
+                int[] tokens = generator.generate(prompt, MAX_TOKENS, SamplingParams.greedy(), (t, d) -> { }).tokens();
+                expected.add(Arrays.stream(tokens).boxed().toList());
+            }
+        }
+        mesh = LocalMesh.start(models, 0, LocalMesh.Mode.ONE_JVM, work, step -> { });
+        client = new MeshClient(mesh.routerTarget());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (mesh != null) {
+            mesh.close();
+        }
+    }
+
+    @Test
+    void generate_draftAheadOnAndOff_identicalToTargetOnly() {
+        for (boolean draftAhead : new boolean[] {true, false}) {
+            for (int i = 0; i < PROMPTS.size(); i++) {
+                MeshClient.Completion done = client.generate(request(PROMPTS.get(i),
+                        Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_FIXED).setDraftLength(4)
+                                .setDraftAhead(draftAhead)));
+                assertThat(done.tokenIds()).as("prompt %d, draft-ahead %s", i, draftAhead).isEqualTo(expected.get(i));
+                assertThat(done.summary().getDrafterFallback()).as("prompt %d", i).isEmpty();
+                assertThat(done.summary().getDraftedTokens()).as("prompt %d drafted", i).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void generate_everyDraftLengthBothDraftersAndAuto_identicalToTargetOnly() {
+        for (String drafter : List.of(MeshConfigs.DRAFTER_Q8, MeshConfigs.DRAFTER_TWO_LAYERS)) {
+            for (int k : new int[] {1, 3, 8}) {
+                for (int i = 0; i < PROMPTS.size(); i += 3) {
+                    MeshClient.Completion done = client.generate(request(PROMPTS.get(i),
+                            Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_FIXED).setDraftLength(k))
+                            .toBuilder().setDrafter(drafter).build());
+                    assertThat(done.tokenIds()).as("prompt %d, %s, k=%d", i, drafter, k).isEqualTo(expected.get(i));
+                    assertThat(done.summary().getDrafterId()).isEqualTo(drafter);
+                }
+            }
+        }
+        for (int i = 0; i < PROMPTS.size(); i++) {
+            MeshClient.Completion done = client.generate(request(PROMPTS.get(i),
+                    Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_AUTO)));
+            assertThat(done.tokenIds()).as("prompt %d, auto", i).isEqualTo(expected.get(i));
+        }
+    }
+
+    @Test
+    void generate_speculationOff_identicalAndNoDrafts() {
+        for (int i = 0; i < PROMPTS.size(); i += 4) {
+            MeshClient.Completion done = client.generate(request(PROMPTS.get(i),
+                    Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_OFF)));
+            assertThat(done.tokenIds()).isEqualTo(expected.get(i));
+            assertThat(done.summary().getDraftedTokens()).isZero();
+            assertThat(done.summary().getFinishReason()).isIn(FinishReason.FINISH_REASON_MAX_TOKENS,
+                    FinishReason.FINISH_REASON_EOS);
+        }
+    }
+
+    private static GenerateRequest request(String prompt, Speculation.Builder speculation) {
+        return GenerateRequest.newBuilder().setPrompt(prompt).setMaxTokens(MAX_TOKENS).setSpeculation(speculation)
+                .build();
+    }
+
+    private static List<String> prompts() {
+        List<String> all = new ArrayList<>();
+        DemoPrompts.ALL.forEach(p -> all.add(p.text()));
+        all.addAll(List.of(
+                "Hi",
+                "The cat",
+                "Once upon a time",
+                "Lily and Ben were best friends. One day they found a big red ball in the garden.",
+                "The little bird could not fly. It was sad and sat under the tree all day. Then a kind boy came by"
+                        + " and said, \"Do not worry, I will help you.\"",
+                "Der Hund",
+                "Le petit chat noir dormait près de la fenêtre.",
+                "El niño",
+                "Привет",
+                "こんにちは",
+                "你好，世界",
+                "Ein Mädchen ging in den Wald. Dort sah sie einen großen Bären, der Honig aß.",
+                "Sam had a toy car. He liked to",
+                "Ciao, come stai?",
+                "Olá! Tudo bem?",
+                "Mom said: \"It is time for bed.\""));
+        return List.copyOf(all);
+    }
+}

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The routing table: for each route, the candidate drafters in preference order. The router collects the
- * candidates of a request's language, then those of its domain; when neither has any it uses
+ * candidates of a request's domain, then those of its language; when neither has any it uses
  * {@code defaultDrafters}. Among several candidates it picks by measured goodput.
  *
  * @param defaultDrafters drafter ids for requests whose language and domain have no candidates

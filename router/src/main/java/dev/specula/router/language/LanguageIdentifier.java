@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -21,6 +22,8 @@ public final class LanguageIdentifier {
     private static final Logger LOG = Logger.getLogger(LanguageIdentifier.class.getName());
     /** Detection reads at most this many characters: accuracy stops improving long before, cost does not. */
     static final int MAX_DETECT_CHARS = 2_000;
+
+    private static final AtomicBoolean measured = new AtomicBoolean();
 
     private final Set<String> codes;
     private final String fallback;
@@ -52,7 +55,10 @@ public final class LanguageIdentifier {
         this.codes = Set.copyOf(all);
 
         Runtime runtime = Runtime.getRuntime();
-        long heapBefore = usedHeap(runtime);
+        // Lingua keeps loaded models in static maps: only the first build of a process loads anything, so only
+        // it is worth two full collections to measure.
+        boolean measure = !measured.getAndSet(true);
+        long heapBefore = measure ? usedHeap(runtime) : 0;
         long start = System.nanoTime();
         if (languages.size() >= 2) {
             LanguageDetectorBuilder builder = LanguageDetectorBuilder.fromLanguages(languages.toArray(Language[]::new));
@@ -66,14 +72,14 @@ public final class LanguageIdentifier {
             this.detector = null; // Lingua needs two languages to choose between; one needs no detection
         }
         this.buildMillis = (System.nanoTime() - start) / 1_000_000;
-        this.heapBytes = Math.max(0, usedHeap(runtime) - heapBefore);
+        this.heapBytes = measure ? Math.max(0, usedHeap(runtime) - heapBefore) : 0;
         LOG.info(() -> String.format("language detector: %s (%s accuracy), fallback %s, built in %d ms, heap +%.1f MB",
                 languages.stream().map(LanguageCodes::code).toList(), lowAccuracy ? "low" : "high", fallback,
                 buildMillis, heapBytes / 1048576.0));
     }
 
     private static long usedHeap(Runtime runtime) {
-        System.gc(); // once per build, at start-up: without it the heap figure is noise
+        System.gc(); // at start-up only: without it the heap figure is noise
         return runtime.totalMemory() - runtime.freeMemory();
     }
 
@@ -110,7 +116,10 @@ public final class LanguageIdentifier {
         return buildMillis;
     }
 
-    /** About how much heap the detector's models took when built (0 when they were already loaded). */
+    /**
+     * About how much heap the detector's models took when built; measured by the first detector of a process
+     * only, 0 for later ones (they share the models already loaded, or load few).
+     */
     public long heapBytes() {
         return heapBytes;
     }

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Chooses the drafter of a request: its candidates come from the routing table (the language's, then the
- * domain's; where the table has no entry, the drafters that list that language or domain; when there are
+ * Chooses the drafter of a request: its candidates come from the routing table (the domain's, then the
+ * language's; where the table has no entry, the drafters that list that language or domain; when there are
  * none, the default drafters), the {@link AcceptanceTracker} picks among them, and a replica is taken in turn.
  */
 public final class DrafterRouter {
@@ -44,10 +44,11 @@ public final class DrafterRouter {
     /** The candidate drafter ids for {@code route}, in preference order; empty when no drafter is configured. */
     public List<String> candidates(Route route) {
         Set<String> ids = new LinkedHashSet<>();
-        List<String> byLanguage = config.routes().languages().get(route.language());
-        ids.addAll(byLanguage != null ? byLanguage : declaring(route.language(), true));
+        // The domain first: a matching rule is a deliberate, specific signal; nearly every prompt has a language.
         List<String> byDomain = config.routes().domains().get(route.domain());
         ids.addAll(byDomain != null ? byDomain : declaring(route.domain(), false));
+        List<String> byLanguage = config.routes().languages().get(route.language());
+        ids.addAll(byLanguage != null ? byLanguage : declaring(route.language(), true));
         if (ids.isEmpty()) {
             ids.addAll(config.routes().defaultDrafters());
         }

@@ -1,0 +1,377 @@
+package dev.specula.router.generation;
+
+import com.google.protobuf.ByteString;
+import dev.specula.proto.v1.GenerateRequest;
+import dev.specula.proto.v1.GenerateResponse;
+import dev.specula.proto.v1.GenerationServiceGrpc;
+import dev.specula.proto.v1.GenerationSummary;
+import dev.specula.proto.v1.OpenSessionRequest;
+import dev.specula.proto.v1.Sampling;
+import dev.specula.proto.v1.Speculation;
+import dev.specula.proto.v1.SpeculationMode;
+import dev.specula.router.config.DrafterConfig;
+import dev.specula.router.config.RouterConfig;
+import dev.specula.router.config.RoutesConfig;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessServerBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The GenerationService against scripted verifier doubles, on the in-process transport. */
+class GenerationServiceTest {
+
+    private static final List<String> LANGUAGES = List.of("en", "de", "fr", "es", "ru", "ja", "zh");
+
+    private final String a = InProcessServerBuilder.generateName();
+    private final String b = InProcessServerBuilder.generateName();
+    private final ScriptedVerifier verifierA = new ScriptedVerifier(ScriptedVerifier.Script.completes(new int[] {1, 2}, new int[] {3}));
+    private final ScriptedVerifier verifierB = new ScriptedVerifier(ScriptedVerifier.Script.completes(new int[] {1, 2}, new int[] {3}));
+    private RouterHarness harness;
+
+    /** One drafter per language ("d-de"), one for code, "d-en" the default; models "tiny" (a, b) and "solo" (a). */
+    private RouterConfig config() {
+        RouterConfig.Builder builder = RouterConfig.builder().port(0)
+                .model("tiny", a, b).model("solo", a).defaultModel("tiny")
+                .domainRule("code", "\\bdef\\s+\\w+\\(|#include\\s*<");
+        Map<String, List<String>> byLanguage = new LinkedHashMap<>();
+        for (String code : LANGUAGES) {
+            builder.drafter(DrafterConfig.of("d-" + code, "drafter-" + code + "-0:50053", "drafter-" + code + "-1:50053"));
+            byLanguage.put(code, List.of("d-" + code));
+        }
+        builder.drafter(DrafterConfig.of("d-code", "drafter-code:50053"));
+        return builder.routes(new RoutesConfig(List.of("d-en"), byLanguage, Map.of("code", List.of("d-code"))))
+                .build();
+    }
+
+    private RouterHarness harness() throws IOException {
+        Map<String, ScriptedVerifier> verifiers = new LinkedHashMap<>();
+        verifiers.put(a, verifierA);
+        verifiers.put(b, verifierB);
+        harness = new RouterHarness(verifiers, config());
+        return harness;
+    }
+
+    @AfterEach
+    void close() {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private static GenerateRequest.Builder request(String prompt) {
+        return GenerateRequest.newBuilder().setPrompt(prompt).setMaxTokens(16);
+    }
+
+    private static GenerationSummary summary(List<GenerateResponse> responses) {
+        assertThat(responses).isNotEmpty();
+        assertThat(responses.getLast().hasSummary()).as("last message is the summary").isTrue();
+        return responses.getLast().getSummary();
+    }
+
+    private static List<Integer> tokens(List<GenerateResponse> responses) {
+        List<Integer> tokens = new ArrayList<>();
+        responses.stream().filter(GenerateResponse::hasDelta).forEach(r -> tokens.addAll(r.getDelta().getTokenIdsList()));
+        return tokens;
+    }
+
+    private OpenSessionRequest onlyRequestTo(ScriptedVerifier verifier) {
+        assertThat(verifier.requests).hasSize(1);
+        return verifier.requests.getFirst();
+    }
+
+    static Stream<Arguments> badRequests() {
+        byte[] badUtf8 = {'a', 'b', (byte) 0xC3, '(', 'c'};
+        return Stream.of(
+                Arguments.of("prompt", (UnaryOperator<GenerateRequest.Builder>) r -> r.setPrompt("")),
+                Arguments.of("prompt: malformed UTF-8 at byte 2", (UnaryOperator<GenerateRequest.Builder>) r -> r.setPromptBytes(ByteString.copyFrom(badUtf8))),
+                Arguments.of("sampling.temperature", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSampling(Sampling.newBuilder().setTemperature(-0.5f))),
+                Arguments.of("sampling.temperature", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSampling(Sampling.newBuilder().setTemperature(Float.NaN))),
+                Arguments.of("sampling.temperature", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSampling(Sampling.newBuilder().setTemperature(Float.POSITIVE_INFINITY))),
+                Arguments.of("sampling.top_k", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSampling(Sampling.newBuilder().setTopK(-1))),
+                Arguments.of("sampling.top_p", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSampling(Sampling.newBuilder().setTopP(0f))),
+                Arguments.of("sampling.top_p", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSampling(Sampling.newBuilder().setTopP(1.5f))),
+                Arguments.of("sampling.min_p", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSampling(Sampling.newBuilder().setMinP(1f))),
+                Arguments.of("sampling.min_p", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSampling(Sampling.newBuilder().setMinP(-0.1f))),
+                Arguments.of("max_tokens: 0 (expected: 1..1000000", (UnaryOperator<GenerateRequest.Builder>) r -> r.setMaxTokens(0)),
+                Arguments.of("max_tokens: 1000001", (UnaryOperator<GenerateRequest.Builder>) r -> r.setMaxTokens(1_000_001)),
+                Arguments.of("stop: 9 sequences", (UnaryOperator<GenerateRequest.Builder>) r -> r.addAllStop(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"))),
+                Arguments.of("stop[1]: 0 bytes", (UnaryOperator<GenerateRequest.Builder>) r -> r.addStop("ok").addStop("")),
+                Arguments.of("stop[0]: 65 bytes", (UnaryOperator<GenerateRequest.Builder>) r -> r.addStop("x".repeat(65))),
+                Arguments.of("stop[0]: malformed UTF-8 at byte 1", (UnaryOperator<GenerateRequest.Builder>) r -> r.addStopBytes(ByteString.copyFrom(new byte[] {'x', (byte) 0xFF}))),
+                Arguments.of("speculation.draft_length: 0", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSpeculation(Speculation.newBuilder().setDraftLength(0))),
+                Arguments.of("speculation.draft_length: 17", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSpeculation(Speculation.newBuilder().setDraftLength(17).setMaxDraftLength(16))),
+                Arguments.of("speculation.max_draft_length: 17", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSpeculation(Speculation.newBuilder().setMaxDraftLength(17))),
+                Arguments.of("speculation.draft_length: 6 (expected: at most max_draft_length = 4)", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSpeculation(Speculation.newBuilder().setDraftLength(6).setMaxDraftLength(4))),
+                Arguments.of("language: 'xx' (expected: one of [de, en, es, fr, ja, ru, zh])", (UnaryOperator<GenerateRequest.Builder>) r -> r.setLanguage("xx")),
+                Arguments.of("drafter: 'nope'", (UnaryOperator<GenerateRequest.Builder>) r -> r.setDrafter("nope")),
+                Arguments.of("model: 'gpt-9'", (UnaryOperator<GenerateRequest.Builder>) r -> r.setModel("gpt-9")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void generate_badField_invalidArgumentNamingItThenServesNext(String expected, UnaryOperator<GenerateRequest.Builder> breakIt)
+            throws IOException {
+        RouterHarness router = harness();
+
+        assertThatThrownBy(() -> router.generate(breakIt.apply(request("Once upon a time")).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains(expected);
+                });
+        assertThat(verifierA.requests).as("nothing reached a verifier").isEmpty();
+        assertThat(verifierB.requests).isEmpty();
+        assertThat(summary(router.generate(request("Once upon a time").build())).getCompletionTokens()).isEqualTo(3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            en | The little girl walked through the forest and found a small house with a red door.
+            de | Das kleine Mädchen ging durch den Wald und fand ein kleines Haus mit einer roten Tür.
+            fr | La petite fille a traversé la forêt et a trouvé une petite maison avec une porte rouge.
+            es | La niña caminó por el bosque y encontró una pequeña casa con una puerta roja.
+            ru | Маленькая девочка шла через лес и нашла маленький домик с красной дверью.
+            ja | 小さな女の子は森を歩いて、赤いドアのある小さな家を見つけました。
+            zh | 小女孩穿过森林，发现了一座有红门的小房子。
+            """)
+    void generate_promptInLanguage_routesToItsDrafter(String language, String prompt) throws IOException {
+        RouterHarness router = harness();
+
+        GenerationSummary summary = summary(router.generate(request(prompt).build()));
+
+        assertThat(summary.getLanguage()).isEqualTo(language);
+        assertThat(summary.getRoute()).isEqualTo(language + "/general");
+        OpenSessionRequest sent = onlyRequestTo(verifierA);
+        assertThat(sent.getDrafter().getDrafterId()).isEqualTo("d-" + language);
+        assertThat(sent.getDrafter().getTarget()).isEqualTo("drafter-" + language + "-0:50053");
+    }
+
+    @Test
+    void generate_languageHint_overridesDetection() throws IOException {
+        RouterHarness router = harness();
+
+        GenerationSummary summary = summary(router.generate(
+                request("The little girl walked through the forest.").setLanguage("DE").build()));
+
+        assertThat(summary.getRoute()).isEqualTo("de/general");
+        assertThat(onlyRequestTo(verifierA).getDrafter().getDrafterId()).isEqualTo("d-de");
+    }
+
+    @Test
+    void generate_undetectablePrompt_fallsBackToEnglish() throws IOException {
+        RouterHarness router = harness();
+
+        GenerationSummary summary = summary(router.generate(request("12345 67890 !!!").build()));
+
+        assertThat(summary.getLanguage()).isEqualTo("en");
+        assertThat(onlyRequestTo(verifierA).getDrafter().getDrafterId()).isEqualTo("d-en");
+    }
+
+    @Test
+    void generate_promptMatchingDomainRule_routesToDomainDrafter() throws IOException {
+        RouterHarness router = harness();
+
+        GenerationSummary summary = summary(router.generate(
+                request("Write the body of this function: def fibonacci(n): returns the n-th number").build()));
+
+        assertThat(summary.getRoute()).isEqualTo("en/code");
+        assertThat(onlyRequestTo(verifierA).getDrafter().getDrafterId()).isEqualTo("d-code");
+    }
+
+    @Test
+    void generate_domainHint_overridesRules() throws IOException {
+        RouterHarness router = harness();
+
+        GenerationSummary summary = summary(router.generate(
+                request("The little girl walked through the forest.").setDomain("code").build()));
+
+        assertThat(summary.getRoute()).isEqualTo("en/code");
+        assertThat(onlyRequestTo(verifierA).getDrafter().getDrafterId()).isEqualTo("d-code");
+    }
+
+    @Test
+    void generate_drafterOverride_usesThatDrafter() throws IOException {
+        RouterHarness router = harness();
+
+        router.generate(request("The little girl walked through the forest.").setDrafter("d-ja").build());
+
+        assertThat(onlyRequestTo(verifierA).getDrafter().getDrafterId()).isEqualTo("d-ja");
+    }
+
+    @Test
+    void generate_speculationOff_sendsNoDrafter() throws IOException {
+        RouterHarness router = harness();
+
+        router.generate(request("The little girl walked through the forest.")
+                .setSpeculation(Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_OFF)).build());
+
+        OpenSessionRequest sent = onlyRequestTo(verifierA);
+        assertThat(sent.hasDrafter()).isFalse();
+        assertThat(sent.getSpeculation().getMode()).isEqualTo(SpeculationMode.SPECULATION_MODE_OFF);
+    }
+
+    @Test
+    void generate_goodRequest_forwardsDeltasAndSummaryWithRouterFields() throws IOException {
+        RouterHarness router = harness();
+        GenerateRequest request = request("The little girl walked through the forest.")
+                .setSampling(Sampling.newBuilder().setTemperature(0.7f).setTopP(0.9f).setSeed(42))
+                .addStop("The end").build();
+
+        List<GenerateResponse> responses = router.generate(request);
+
+        assertThat(responses).hasSize(3);
+        assertThat(responses.get(0).getDelta().getTokenIdsList()).containsExactly(1, 2);
+        assertThat(responses.get(0).getDelta().getText()).isEqualTo("<1><2>");
+        assertThat(responses.get(1).getDelta().getTokenIdsList()).containsExactly(3);
+        GenerationSummary summary = summary(responses);
+        assertThat(summary.getCompletionTokens()).isEqualTo(3);
+        assertThat(summary.getVerificationSteps()).isEqualTo(2);
+        assertThat(summary.getDrafterId()).isEqualTo("scripted-drafter");
+        assertThat(summary.getVerifierId()).isEqualTo("scripted-verifier");
+        assertThat(summary.getModel()).isEqualTo("tiny");
+        assertThat(summary.getRoute()).isEqualTo("en/general");
+        assertThat(summary.getLanguage()).isEqualTo("en");
+        assertThat(summary.getTotalTimeMs()).isPositive();
+        assertThat(summary.getTimeToFirstTokenMs()).isPositive().isLessThanOrEqualTo(summary.getTotalTimeMs());
+        assertThat(summary.getTokensPerSecond()).isPositive();
+        OpenSessionRequest sent = onlyRequestTo(verifierA);
+        assertThat(sent.getPrompt()).isEqualTo(request.getPrompt());
+        assertThat(sent.getSampling()).isEqualTo(request.getSampling());
+        assertThat(sent.getMaxTokens()).isEqualTo(16);
+        assertThat(sent.getStopList()).containsExactly("The end");
+        assertThat(sent.getSpeculation().getDraftLength()).as("the config's initial draft length").isEqualTo(4);
+        assertThat(sent.getSpeculation().getMaxDraftLength()).isEqualTo(8);
+        assertThat(sent.getCommittedTokensList()).isEmpty();
+        assertThat(sent.getSessionId()).isNotEmpty();
+    }
+
+    @Test
+    void generate_twoRequests_roundRobinOverVerifiersAndDrafterReplicas() throws IOException {
+        RouterHarness router = harness();
+
+        router.generate(request("The little girl walked through the forest.").build());
+        router.generate(request("The little girl walked through the forest.").build());
+
+        assertThat(onlyRequestTo(verifierA).getDrafter().getTarget()).isEqualTo("drafter-en-0:50053");
+        assertThat(onlyRequestTo(verifierB).getDrafter().getTarget()).isEqualTo("drafter-en-1:50053");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Status.Code.class, names = {"INVALID_ARGUMENT", "OUT_OF_RANGE", "RESOURCE_EXHAUSTED"})
+    void generate_verifierFailsWithStatus_relaysItWithDescription(Status.Code code) throws IOException {
+        RouterHarness router = harness();
+        verifierA.script(ScriptedVerifier.Script.failsAfter(Status.fromCode(code).withDescription("max_tokens: 900 (expected: 1..507)")));
+
+        assertThatThrownBy(() -> router.generate(request("Once upon a time").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(code);
+                    assertThat(e.getStatus().getDescription()).isEqualTo("max_tokens: 900 (expected: 1..507)");
+                });
+        assertThat(verifierB.requests).as("not retried elsewhere").isEmpty();
+    }
+
+    @Test
+    void generate_verifierDiesMidStream_resumesOnOtherReplicaWithoutGapsOrRepeats() throws IOException {
+        RouterHarness router = harness();
+        verifierA.script(ScriptedVerifier.Script.failsAfter(Status.UNAVAILABLE.withDescription("connection lost"),
+                new int[] {10, 11}, new int[] {12}));
+        verifierB.script(ScriptedVerifier.Script.completes(new int[] {13, 14}, new int[] {15}));
+
+        List<GenerateResponse> responses = router.generate(request("Once upon a time").build());
+
+        assertThat(tokens(responses)).containsExactly(10, 11, 12, 13, 14, 15);
+        OpenSessionRequest resumed = onlyRequestTo(verifierB);
+        assertThat(resumed.getCommittedTokensList()).containsExactly(10, 11, 12);
+        OpenSessionRequest first = onlyRequestTo(verifierA);
+        assertThat(resumed.toBuilder().clearCommittedTokens().build()).as("the same session otherwise").isEqualTo(first);
+        GenerationSummary summary = summary(responses);
+        assertThat(summary.getCompletionTokens()).isEqualTo(6);
+        assertThat(summary.getVerificationSteps()).as("steps of both replicas").isEqualTo(4);
+        assertThat(summary.getDraftLengthsCount()).isEqualTo(4);
+        assertThat(summary.getAcceptedTokens()).isEqualTo(2);
+    }
+
+    @Test
+    void generate_unreachableFirstReplica_usesTheNext() throws IOException {
+        RouterHarness router = harness();
+        router.verifierServers.get(a).shutdownNow();
+
+        List<GenerateResponse> responses = router.generate(request("Once upon a time").build());
+
+        assertThat(tokens(responses)).containsExactly(1, 2, 3);
+        assertThat(onlyRequestTo(verifierB).getCommittedTokensList()).isEmpty();
+    }
+
+    @Test
+    void generate_noVerifierReachable_unavailableNamingModelAndTargets() throws IOException {
+        RouterHarness router = harness();
+        router.verifierServers.values().forEach(io.grpc.Server::shutdownNow);
+
+        assertThatThrownBy(() -> router.generate(request("Once upon a time").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(e.getStatus().getDescription()).contains("model 'tiny'", a, b);
+                });
+    }
+
+    @Test
+    void generate_onlyReplicaDiesMidStream_unavailable() throws IOException {
+        RouterHarness router = harness();
+        verifierA.script(ScriptedVerifier.Script.failsAfter(Status.UNAVAILABLE.withDescription("gone"), new int[] {1}));
+
+        assertThatThrownBy(() -> router.generate(request("Once upon a time").setModel("solo").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(e.getStatus().getDescription()).contains("model 'solo'", a + " (UNAVAILABLE: gone)");
+                });
+    }
+
+    @Test
+    void generate_clientCancels_cancelsVerifierCall() throws Exception {
+        RouterHarness router = harness();
+        verifierA.script(ScriptedVerifier.Script.hangsAfter(new int[] {1, 2}));
+
+        Context.CancellableContext context = Context.current().withCancellation();
+        Iterator<GenerateResponse> stream = context.call(() ->
+                GenerationServiceGrpc.newBlockingStub(router.client).generate(request("Once upon a time").build()));
+        assertThat(stream.next().getDelta().getTokenIdsList()).containsExactly(1, 2);
+        assertThat(verifierA.cancellations.get()).isZero();
+
+        context.cancel(null);
+
+        long deadline = System.nanoTime() + 5_000_000_000L; // cancellation may hop threads on the way
+        while (verifierA.cancellations.get() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(verifierA.cancellations.get()).isEqualTo(1);
+    }
+
+    @Test
+    void generate_afterSessionsOnRoute_startsWithTheDraftLengthTheVerifierSettledOn() throws IOException {
+        RouterHarness router = harness();
+        // The scripted summaries report draft length 3 for every step.
+        router.generate(request("The little girl walked through the forest.").build());
+        router.generate(request("The little girl walked through the forest.").build());
+
+        assertThat(verifierA.requests.getFirst().getSpeculation().getDraftLength()).isEqualTo(4);
+        assertThat(verifierB.requests.getFirst().getSpeculation().getDraftLength()).isEqualTo(3);
+    }
+}

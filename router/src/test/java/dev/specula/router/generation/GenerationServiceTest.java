@@ -310,6 +310,39 @@ class GenerationServiceTest {
     }
 
     @Test
+    void generate_verifierServerGoesDownMidStream_resumesOnOtherReplica() throws Exception {
+        RouterHarness router = harness();
+        verifierA.script(ScriptedVerifier.Script.hangsAfter(new int[] {7, 8}));
+        verifierB.script(ScriptedVerifier.Script.completes(new int[] {9}));
+        List<GenerateResponse> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Status> closed = new java.util.concurrent.CompletableFuture<>();
+        GenerationServiceGrpc.newStub(router.client).generate(request("Once upon a time").build(),
+                new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(GenerateResponse response) {
+                        received.add(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        closed.complete(Status.fromThrowable(t));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        closed.complete(Status.OK);
+                    }
+                });
+        assertThat(tokens(received)).containsExactly(7, 8);
+
+        router.verifierServers.get(a).shutdownNow();
+
+        assertThat(closed.get(5, java.util.concurrent.TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+        assertThat(tokens(received)).containsExactly(7, 8, 9);
+        assertThat(onlyRequestTo(verifierB).getCommittedTokensList()).containsExactly(7, 8);
+    }
+
+    @Test
     void generate_unreachableFirstReplica_usesTheNext() throws IOException {
         RouterHarness router = harness();
         router.verifierServers.get(a).shutdownNow();
@@ -362,6 +395,29 @@ class GenerationServiceTest {
             Thread.onSpinWait();
         }
         assertThat(verifierA.cancellations.get()).isEqualTo(1);
+    }
+
+    @Test
+    void generate_routeWithTwoCandidates_learnsToPreferTheDrafterWithHigherGoodput() throws IOException {
+        RouterConfig config = RouterConfig.builder().model("tiny", a)
+                .drafter(DrafterConfig.of("slow", "slow:1")).drafter(DrafterConfig.of("fast", "fast:1"))
+                .routes(new RoutesConfig(List.of("slow", "fast"), null, null))
+                .explorationRate(0.1).explorationSeed(3).build();
+        harness = new RouterHarness(Map.of(a, verifierA), config);
+        verifierA.stallByDrafter.put("slow", 40L); // goodput: ~75 tok/s against thousands
+
+        List<String> chosen = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            harness.generate(request("Once upon a time").build());
+            chosen.add(verifierA.requests.getLast().getDrafter().getDrafterId());
+        }
+
+        assertThat(chosen.subList(0, 2)).as("each candidate tried once, in preference order").containsExactly("slow", "fast");
+        assertThat(chosen.subList(4, 14).stream().filter("fast"::equals).count()).isGreaterThanOrEqualTo(8);
+        assertThat(harness.router.tracker().stats(new dev.specula.router.routing.Route("en", "general"), "fast")
+                .orElseThrow().tokensPerSecond())
+                .isGreaterThan(harness.router.tracker().stats(new dev.specula.router.routing.Route("en", "general"), "slow")
+                        .orElseThrow().tokensPerSecond());
     }
 
     @Test

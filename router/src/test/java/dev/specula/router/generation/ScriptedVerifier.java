@@ -88,6 +88,8 @@ final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceImplBase
 
     final List<OpenSessionRequest> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger cancellations = new AtomicInteger();
+    /** Milliseconds to stall before streaming, per drafter id: a drafter that makes sessions slow. */
+    final java.util.Map<String, Long> stallByDrafter = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Script script;
 
     ScriptedVerifier(Script script) {
@@ -104,6 +106,14 @@ final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceImplBase
         ServerCallStreamObserver<OpenSessionResponse> observer = (ServerCallStreamObserver<OpenSessionResponse>) responseObserver;
         observer.setOnCancelHandler(cancellations::incrementAndGet);
         Script current = script;
+        long stall = stallByDrafter.getOrDefault(request.getDrafter().getDrafterId(), 0L);
+        if (stall > 0) {
+            try {
+                Thread.sleep(stall);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (CommittedTokens committed : current.committed()) {
             observer.onNext(OpenSessionResponse.newBuilder().setCommitted(committed).build());
         }

@@ -99,7 +99,12 @@ final class VerifierRelay {
             call = null;
             request = plan.request().toBuilder().clearCommittedTokens().addAllCommittedTokens(sent).build();
         }
-        VerifierServiceGrpc.newStub(channels.get(target)).openSession(request, new Attempt(target));
+        try {
+            VerifierServiceGrpc.newStub(channels.get(target)).openSession(request, new Attempt(target));
+        } catch (RuntimeException e) {
+            // A target the channel builder cannot parse: as unreachable as a replica that is down.
+            failed(target, Status.UNAVAILABLE.withDescription("cannot open a channel: " + e.getMessage()));
+        }
     }
 
     /** The observer of one verifier call. */
@@ -216,16 +221,18 @@ final class VerifierRelay {
 
     private void failed(String target, Status status) {
         boolean resume;
+        int tokens;
         synchronized (this) {
             if (finished) {
                 return;
             }
+            tokens = sent.size();
             resume = status.getCode() == Status.Code.UNAVAILABLE && attempt + 1 < plan.verifiers().size();
             failures.add(target + " (" + status.getCode() + ": " + status.getDescription() + ")");
         }
         if (resume) {
             LOG.log(Level.WARNING, "verifier {0} failed after {1} tokens ({2}); resuming on the next replica",
-                    new Object[] {target, sent.size(), status});
+                    new Object[] {target, tokens, status});
             nextAttempt();
         } else if (status.getCode() == Status.Code.UNAVAILABLE) {
             fail(target, Status.UNAVAILABLE.withDescription("model '" + plan.model()

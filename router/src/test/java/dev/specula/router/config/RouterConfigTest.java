@@ -76,6 +76,16 @@ class RouterConfigTest {
     }
 
     @Test
+    void load_exampleInModule_valid() throws IOException {
+        RouterConfig config = RouterConfig.load(Path.of("router.example.yaml"));
+
+        assertThat(config.models().get("stories")).hasSize(2);
+        assertThat(config.routes().domains().get("code")).containsExactly("stories-code", "stories-small");
+        assertThat(config.domainRules().getFirst().compiled().matcher("please def fib(n):").find()).isTrue();
+        assertThat(config.detectLanguages()).containsExactly("en", "de", "fr", "es", "ru", "ja", "zh");
+    }
+
+    @Test
     void load_minimalFile_defaults() throws IOException {
         RouterConfig config = RouterConfig.load(write("models: {stories: [localhost:50052]}\n"));
 

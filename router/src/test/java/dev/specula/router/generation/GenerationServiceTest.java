@@ -8,95 +8,26 @@ import dev.specula.proto.v1.GenerationSummary;
 import dev.specula.proto.v1.OpenSessionRequest;
 import dev.specula.proto.v1.Sampling;
 import dev.specula.proto.v1.Speculation;
-import dev.specula.proto.v1.SpeculationMode;
-import dev.specula.router.config.DrafterConfig;
-import dev.specula.router.config.RouterConfig;
-import dev.specula.router.config.RoutesConfig;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessServerBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The GenerationService against scripted verifier doubles, on the in-process transport. */
-class GenerationServiceTest {
-
-    private static final List<String> LANGUAGES = List.of("en", "de", "fr", "es", "ru", "ja", "zh");
-
-    private final String a = InProcessServerBuilder.generateName();
-    private final String b = InProcessServerBuilder.generateName();
-    private final ScriptedVerifier verifierA = new ScriptedVerifier(ScriptedVerifier.Script.completes(new int[] {1, 2}, new int[] {3}));
-    private final ScriptedVerifier verifierB = new ScriptedVerifier(ScriptedVerifier.Script.completes(new int[] {1, 2}, new int[] {3}));
-    private RouterHarness harness;
-
-    /** One drafter per language ("d-de"), one for code, "d-en" the default; models "tiny" (a, b) and "solo" (a). */
-    private RouterConfig config() {
-        RouterConfig.Builder builder = RouterConfig.builder().port(0)
-                .model("tiny", a, b).model("solo", a).defaultModel("tiny")
-                .domainRule("code", "\\bdef\\s+\\w+\\(|#include\\s*<");
-        Map<String, List<String>> byLanguage = new LinkedHashMap<>();
-        for (String code : LANGUAGES) {
-            builder.drafter(DrafterConfig.of("d-" + code, "drafter-" + code + "-0:50053", "drafter-" + code + "-1:50053"));
-            byLanguage.put(code, List.of("d-" + code));
-        }
-        builder.drafter(DrafterConfig.of("d-code", "drafter-code:50053"));
-        return builder.routes(new RoutesConfig(List.of("d-en"), byLanguage, Map.of("code", List.of("d-code"))))
-                .build();
-    }
-
-    private RouterHarness harness() throws IOException {
-        Map<String, ScriptedVerifier> verifiers = new LinkedHashMap<>();
-        verifiers.put(a, verifierA);
-        verifiers.put(b, verifierB);
-        harness = new RouterHarness(verifiers, config());
-        return harness;
-    }
-
-    @AfterEach
-    void close() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
-
-    private static GenerateRequest.Builder request(String prompt) {
-        return GenerateRequest.newBuilder().setPrompt(prompt).setMaxTokens(16);
-    }
-
-    private static GenerationSummary summary(List<GenerateResponse> responses) {
-        assertThat(responses).isNotEmpty();
-        assertThat(responses.getLast().hasSummary()).as("last message is the summary").isTrue();
-        return responses.getLast().getSummary();
-    }
-
-    private static List<Integer> tokens(List<GenerateResponse> responses) {
-        List<Integer> tokens = new ArrayList<>();
-        responses.stream().filter(GenerateResponse::hasDelta).forEach(r -> tokens.addAll(r.getDelta().getTokenIdsList()));
-        return tokens;
-    }
-
-    private OpenSessionRequest onlyRequestTo(ScriptedVerifier verifier) {
-        assertThat(verifier.requests).hasSize(1);
-        return verifier.requests.getFirst();
-    }
+/** The GenerationService: validation, relaying, errors, resume and cancellation, against scripted verifiers. */
+class GenerationServiceTest extends ScriptedMeshTest {
 
     static Stream<Arguments> badRequests() {
         byte[] badUtf8 = {'a', 'b', (byte) 0xC3, '(', 'c'};
@@ -142,92 +73,6 @@ class GenerationServiceTest {
         assertThat(summary(router.generate(request("Once upon a time").build())).getCompletionTokens()).isEqualTo(3);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            en | The little girl walked through the forest and found a small house with a red door.
-            de | Das kleine Mädchen ging durch den Wald und fand ein kleines Haus mit einer roten Tür.
-            fr | La petite fille a traversé la forêt et a trouvé une petite maison avec une porte rouge.
-            es | La niña caminó por el bosque y encontró una pequeña casa con una puerta roja.
-            ru | Маленькая девочка шла через лес и нашла маленький домик с красной дверью.
-            ja | 小さな女の子は森を歩いて、赤いドアのある小さな家を見つけました。
-            zh | 小女孩穿过森林，发现了一座有红门的小房子。
-            """)
-    void generate_promptInLanguage_routesToItsDrafter(String language, String prompt) throws IOException {
-        RouterHarness router = harness();
-
-        GenerationSummary summary = summary(router.generate(request(prompt).build()));
-
-        assertThat(summary.getLanguage()).isEqualTo(language);
-        assertThat(summary.getRoute()).isEqualTo(language + "/general");
-        OpenSessionRequest sent = onlyRequestTo(verifierA);
-        assertThat(sent.getDrafter().getDrafterId()).isEqualTo("d-" + language);
-        assertThat(sent.getDrafter().getTarget()).isEqualTo("drafter-" + language + "-0:50053");
-    }
-
-    @Test
-    void generate_languageHint_overridesDetection() throws IOException {
-        RouterHarness router = harness();
-
-        GenerationSummary summary = summary(router.generate(
-                request("The little girl walked through the forest.").setLanguage("DE").build()));
-
-        assertThat(summary.getRoute()).isEqualTo("de/general");
-        assertThat(onlyRequestTo(verifierA).getDrafter().getDrafterId()).isEqualTo("d-de");
-    }
-
-    @Test
-    void generate_undetectablePrompt_fallsBackToEnglish() throws IOException {
-        RouterHarness router = harness();
-
-        GenerationSummary summary = summary(router.generate(request("12345 67890 !!!").build()));
-
-        assertThat(summary.getLanguage()).isEqualTo("en");
-        assertThat(onlyRequestTo(verifierA).getDrafter().getDrafterId()).isEqualTo("d-en");
-    }
-
-    @Test
-    void generate_promptMatchingDomainRule_routesToDomainDrafter() throws IOException {
-        RouterHarness router = harness();
-
-        GenerationSummary summary = summary(router.generate(
-                request("Write the body of this function: def fibonacci(n): returns the n-th number").build()));
-
-        assertThat(summary.getRoute()).isEqualTo("en/code");
-        assertThat(onlyRequestTo(verifierA).getDrafter().getDrafterId()).isEqualTo("d-code");
-    }
-
-    @Test
-    void generate_domainHint_overridesRules() throws IOException {
-        RouterHarness router = harness();
-
-        GenerationSummary summary = summary(router.generate(
-                request("The little girl walked through the forest.").setDomain("code").build()));
-
-        assertThat(summary.getRoute()).isEqualTo("en/code");
-        assertThat(onlyRequestTo(verifierA).getDrafter().getDrafterId()).isEqualTo("d-code");
-    }
-
-    @Test
-    void generate_drafterOverride_usesThatDrafter() throws IOException {
-        RouterHarness router = harness();
-
-        router.generate(request("The little girl walked through the forest.").setDrafter("d-ja").build());
-
-        assertThat(onlyRequestTo(verifierA).getDrafter().getDrafterId()).isEqualTo("d-ja");
-    }
-
-    @Test
-    void generate_speculationOff_sendsNoDrafter() throws IOException {
-        RouterHarness router = harness();
-
-        router.generate(request("The little girl walked through the forest.")
-                .setSpeculation(Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_OFF)).build());
-
-        OpenSessionRequest sent = onlyRequestTo(verifierA);
-        assertThat(sent.hasDrafter()).isFalse();
-        assertThat(sent.getSpeculation().getMode()).isEqualTo(SpeculationMode.SPECULATION_MODE_OFF);
-    }
-
     @Test
     void generate_goodRequest_forwardsDeltasAndSummaryWithRouterFields() throws IOException {
         RouterHarness router = harness();
@@ -261,17 +106,6 @@ class GenerationServiceTest {
         assertThat(sent.getSpeculation().getMaxDraftLength()).isEqualTo(8);
         assertThat(sent.getCommittedTokensList()).isEmpty();
         assertThat(sent.getSessionId()).isNotEmpty();
-    }
-
-    @Test
-    void generate_twoRequests_roundRobinOverVerifiersAndDrafterReplicas() throws IOException {
-        RouterHarness router = harness();
-
-        router.generate(request("The little girl walked through the forest.").build());
-        router.generate(request("The little girl walked through the forest.").build());
-
-        assertThat(onlyRequestTo(verifierA).getDrafter().getTarget()).isEqualTo("drafter-en-0:50053");
-        assertThat(onlyRequestTo(verifierB).getDrafter().getTarget()).isEqualTo("drafter-en-1:50053");
     }
 
     @ParameterizedTest
@@ -395,39 +229,5 @@ class GenerationServiceTest {
             Thread.onSpinWait();
         }
         assertThat(verifierA.cancellations.get()).isEqualTo(1);
-    }
-
-    @Test
-    void generate_routeWithTwoCandidates_learnsToPreferTheDrafterWithHigherGoodput() throws IOException {
-        RouterConfig config = RouterConfig.builder().model("tiny", a)
-                .drafter(DrafterConfig.of("slow", "slow:1")).drafter(DrafterConfig.of("fast", "fast:1"))
-                .routes(new RoutesConfig(List.of("slow", "fast"), null, null))
-                .explorationRate(0.1).explorationSeed(3).build();
-        harness = new RouterHarness(Map.of(a, verifierA), config);
-        verifierA.stallByDrafter.put("slow", 40L); // goodput: ~75 tok/s against thousands
-
-        List<String> chosen = new ArrayList<>();
-        for (int i = 0; i < 14; i++) {
-            harness.generate(request("Once upon a time").build());
-            chosen.add(verifierA.requests.getLast().getDrafter().getDrafterId());
-        }
-
-        assertThat(chosen.subList(0, 2)).as("each candidate tried once, in preference order").containsExactly("slow", "fast");
-        assertThat(chosen.subList(4, 14).stream().filter("fast"::equals).count()).isGreaterThanOrEqualTo(8);
-        assertThat(harness.router.tracker().stats(new dev.specula.router.routing.Route("en", "general"), "fast")
-                .orElseThrow().tokensPerSecond())
-                .isGreaterThan(harness.router.tracker().stats(new dev.specula.router.routing.Route("en", "general"), "slow")
-                        .orElseThrow().tokensPerSecond());
-    }
-
-    @Test
-    void generate_afterSessionsOnRoute_startsWithTheDraftLengthTheVerifierSettledOn() throws IOException {
-        RouterHarness router = harness();
-        // The scripted summaries report draft length 3 for every step.
-        router.generate(request("The little girl walked through the forest.").build());
-        router.generate(request("The little girl walked through the forest.").build());
-
-        assertThat(verifierA.requests.getFirst().getSpeculation().getDraftLength()).isEqualTo(4);
-        assertThat(verifierB.requests.getFirst().getSpeculation().getDraftLength()).isEqualTo(3);
     }
 }

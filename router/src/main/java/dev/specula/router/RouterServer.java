@@ -1,0 +1,94 @@
+package dev.specula.router;
+
+import dev.specula.router.acceptance.AcceptanceTracker;
+import dev.specula.router.config.RouterConfig;
+import dev.specula.router.generation.ChannelPool;
+import dev.specula.router.generation.GenerationServiceImpl;
+import dev.specula.router.language.LanguageIdentifier;
+import dev.specula.rpc.GrpcServer;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+
+import java.io.IOException;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * The router process's server: the GenerationService, with health and reflection. The language detector is
+ * built (its models loaded) in the constructor, so the first request is as fast as any other. Channels to
+ * verifiers are opened on first use and reused.
+ */
+public final class RouterServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RouterServer.class.getName());
+
+    private final GrpcServer server;
+    private final ChannelPool channels;
+    private final GenerationServiceImpl service;
+
+    /**
+     * A router whose verifier channels are plaintext ({@link dev.specula.rpc.Channels#plaintext(String)}).
+     *
+     * @param config  the configuration
+     * @param builder the transport: {@link #netty(int)} or an in-process builder
+     */
+    public RouterServer(RouterConfig config, ServerBuilder<?> builder) {
+        this(config, builder, new ChannelPool());
+    }
+
+    /**
+     * A router that opens verifier channels with {@code channelFactory} (tests pass in-process channels).
+     */
+    public RouterServer(RouterConfig config, ServerBuilder<?> builder, Function<String, ManagedChannel> channelFactory) {
+        this(config, builder, new ChannelPool(channelFactory));
+    }
+
+    private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels) {
+        this.channels = channels;
+        LanguageIdentifier languages = new LanguageIdentifier(config.detectLanguages(), config.fallbackLanguage(),
+                config.lowAccuracyDetection());
+        AcceptanceTracker tracker = new AcceptanceTracker(config.explorationRate(), config.explorationSeed(),
+                config.initialDraftLength(), config.maxDraftLength());
+        this.service = new GenerationServiceImpl(config, languages, tracker, channels);
+        this.server = new GrpcServer("router", builder, service);
+    }
+
+    /** A Netty server builder on {@code port} (0 picks a free one), for the router process. */
+    public static ServerBuilder<?> netty(int port) {
+        return NettyServerBuilder.forPort(port);
+    }
+
+    /** Starts serving. */
+    public RouterServer start() throws IOException {
+        server.start();
+        LOG.info(() -> "router listening on port " + server.port());
+        return this;
+    }
+
+    /** The port it listens on (-1 in-process). */
+    public int port() {
+        return server.port();
+    }
+
+    /** The acceptance tracker, for inspection. */
+    public AcceptanceTracker tracker() {
+        return service.tracker();
+    }
+
+    /** Blocks until the server has terminated. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /** Graceful shutdown: running generations get {@code graceMillis} to finish; then the channels close. */
+    public void shutdown(long graceMillis) {
+        server.shutdown(graceMillis);
+        channels.close();
+    }
+
+    @Override
+    public void close() {
+        shutdown(5_000);
+    }
+}

@@ -1,0 +1,2 @@
+/** The router's configuration: immutable, validated records read from YAML. */
+package dev.specula.router.config;

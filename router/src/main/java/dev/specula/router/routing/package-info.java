@@ -1,0 +1,2 @@
+/** Which route (language × domain), drafter and verifier replicas serve a request. */
+package dev.specula.router.routing;

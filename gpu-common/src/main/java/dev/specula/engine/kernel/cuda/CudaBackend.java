@@ -40,6 +40,7 @@ public final class CudaBackend implements Backend {
     private final List<CudaWeight> weights = new ArrayList<>();
     private final Set<CudaBuffer> buffers = Collections.newSetFromMap(new IdentityHashMap<>());
     private final DeviceScratch scratch;
+    private final DeviceSampling sampling;
     private boolean closed;
 
     /** The backend on device 0. */
@@ -69,6 +70,7 @@ public final class CudaBackend implements Backend {
         allocator = new DeviceAllocator(deviceName);
         kernels = new CudaKernels();
         scratch = new DeviceScratch(allocator);
+        sampling = new DeviceSampling(kernels, scratch);
     }
 
     @Override
@@ -150,7 +152,7 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void write(DeviceBuffer dst, int row, float[] values) {
         CudaBuffer b = CudaBuffer.of(dst);
-        checkRow("write", b, row, values);
+        Shapes.checkRow("write", b, row, values);
         bind();
         check(JCudaDriver.cuMemcpyHtoD(b.row(row), Pointer.to(values), 4L * b.cols()), "cuMemcpyHtoD row " + row);
     }
@@ -158,7 +160,7 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void read(DeviceBuffer src, int row, float[] values) {
         CudaBuffer b = CudaBuffer.of(src);
-        checkRow("read", b, row, values);
+        Shapes.checkRow("read", b, row, values);
         bind();
         check(JCudaDriver.cuMemcpyDtoH(Pointer.to(values), b.row(row), 4L * b.cols()), "cuMemcpyDtoH row " + row);
     }
@@ -189,7 +191,7 @@ public final class CudaBackend implements Backend {
                 throw new IllegalArgumentException("token " + tokens[i] + " (expected: in [0, " + t.rows() + "))");
             }
         }
-        checkRows("embed", o, tokens.length, t.cols());
+        Shapes.checkRows("embed", o, tokens.length, t.cols());
         bind();
         CUdeviceptr ids = scratch.ints(tokens);
         kernels.launch("embed", KernelPlan.blocks(t.cols(), KernelPlan.ROW_THREADS), tokens.length, KernelPlan.ROW_THREADS,
@@ -200,9 +202,9 @@ public final class CudaBackend implements Backend {
     public synchronized void rmsnorm(DeviceBuffer x, DeviceWeight gamma, float eps, DeviceBuffer out, int n) {
         CudaBuffer in = CudaBuffer.of(x);
         CudaBuffer o = CudaBuffer.of(out);
-        CudaWeight g = vector(gamma, in.cols());
-        checkRows("rmsnorm", in, n, o.cols());
-        checkRows("rmsnorm", o, n, in.cols());
+        CudaWeight g = Shapes.vector(gamma, in.cols());
+        Shapes.checkRows("rmsnorm", in, n, o.cols());
+        Shapes.checkRows("rmsnorm", o, n, in.cols());
         bind();
         kernels.launch("rmsnorm", n, 1, KernelPlan.ROW_THREADS, in.pointer, g.pointer, eps, o.pointer, in.cols());
     }
@@ -216,8 +218,8 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("matmul " + w.name() + " [" + w.rows() + ", " + w.cols() + "]: input has "
                     + in.cols() + " columns, output " + o.cols() + " (expected: " + w.cols() + " and " + w.rows() + ")");
         }
-        checkRows("matmul", in, n, w.cols());
-        checkRows("matmul", o, n, w.rows());
+        Shapes.checkRows("matmul", in, n, w.cols());
+        Shapes.checkRows("matmul", o, n, w.rows());
         bind();
         String entry = KernelPlan.matmulEntry(w.deviceType, w.cols());
         int gridX = KernelPlan.blocks(w.rows(), KernelPlan.MATMUL_WARPS);
@@ -234,8 +236,8 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void addBias(DeviceBuffer x, DeviceWeight bias, int n) {
         CudaBuffer b = CudaBuffer.of(x);
-        CudaWeight v = vector(bias, b.cols());
-        checkRows("addBias", b, n, b.cols());
+        CudaWeight v = Shapes.vector(bias, b.cols());
+        Shapes.checkRows("addBias", b, n, b.cols());
         bind();
         long count = (long) n * b.cols();
         kernels.launch("add_bias", KernelPlan.blocks(count, KernelPlan.ROW_THREADS), 1, KernelPlan.ROW_THREADS,
@@ -255,8 +257,8 @@ public final class CudaBackend implements Backend {
     private void elementwise(String kernel, DeviceBuffer target, DeviceBuffer operand, int n) {
         CudaBuffer t = CudaBuffer.of(target);
         CudaBuffer o = CudaBuffer.of(operand);
-        checkRows(kernel, t, n, o.cols());
-        checkRows(kernel, o, n, t.cols());
+        Shapes.checkRows(kernel, t, n, o.cols());
+        Shapes.checkRows(kernel, o, n, t.cols());
         bind();
         long count = (long) n * t.cols();
         kernels.launch(kernel, KernelPlan.blocks(count, KernelPlan.ROW_THREADS), 1, KernelPlan.ROW_THREADS,
@@ -266,7 +268,7 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized void softmax(DeviceBuffer x, int n) {
         CudaBuffer b = CudaBuffer.of(x);
-        checkRows("softmax", b, n, b.cols());
+        Shapes.checkRows("softmax", b, n, b.cols());
         bind();
         kernels.launch("softmax", n, 1, KernelPlan.ROW_THREADS, b.pointer, b.cols(), 1f);
     }
@@ -277,7 +279,7 @@ public final class CudaBackend implements Backend {
         CudaBuffer b = CudaBuffer.of(x);
         CudaBuffer c = CudaBuffer.of(cos);
         CudaBuffer s = CudaBuffer.of(sin);
-        checkRows("rope", b, n, b.cols());
+        Shapes.checkRows("rope", b, n, b.cols());
         if (headSize <= 0 || headSize % 2 != 0 || b.cols() % headSize != 0 || c.cols() != headSize / 2
                 || s.cols() != headSize / 2) {
             throw new IllegalArgumentException("rope: headSize " + headSize + ", x has " + b.cols() + " columns, tables "
@@ -304,10 +306,10 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("attention: heads " + heads + ", kvHeads " + kvHeads + ", headSize "
                     + headSize + " (expected: kvHeads dividing heads, headSize in 1.." + KernelPlan.MAX_HEAD_SIZE + ")");
         }
-        checkRows("attention", qb, n, heads * headSize);
-        checkRows("attention", ob, n, heads * headSize);
-        checkRows("attention", kb, startPos + n, kvHeads * headSize);
-        checkRows("attention", vb, startPos + n, kvHeads * headSize);
+        Shapes.checkRows("attention", qb, n, heads * headSize);
+        Shapes.checkRows("attention", ob, n, heads * headSize);
+        Shapes.checkRows("attention", kb, startPos + n, kvHeads * headSize);
+        Shapes.checkRows("attention", vb, startPos + n, kvHeads * headSize);
         bind();
         kernels.launch("attention", heads, n, KernelPlan.ATTENTION_WARPS * 32, qb.pointer, kb.pointer, vb.pointer,
                 ob.pointer, startPos, heads, kvHeads, headSize);
@@ -318,12 +320,8 @@ public final class CudaBackend implements Backend {
      * index of the largest logit, as {@code Sampler.argmax}; only the ids cross to the host.
      */
     public synchronized int[] argmax(DeviceBuffer logits, int n) {
-        CudaBuffer b = CudaBuffer.of(logits);
-        checkRows("argmax", b, n, b.cols());
         bind();
-        CUdeviceptr ids = scratch.intOutput(n);
-        kernels.launch("argmax", n, 1, KernelPlan.SAMPLE_THREADS, b.pointer, b.cols(), ids);
-        return scratch.readInts(n);
+        return sampling.argmax(logits, n);
     }
 
     /**
@@ -332,19 +330,8 @@ public final class CudaBackend implements Backend {
      * exceeds its uniform. Only the tokens and their probabilities cross to the host. No top-k/top-p filter.
      */
     public synchronized SampledTokens sample(DeviceBuffer logits, int n, float temperature, float[] uniforms) {
-        CudaBuffer b = CudaBuffer.of(logits);
-        checkRows("sample", b, n, b.cols());
-        if (!(temperature > 0) || uniforms.length != n) {
-            throw new IllegalArgumentException("sample: temperature " + temperature + ", " + uniforms.length
-                    + " uniforms (expected: temperature > 0 and one uniform per row, " + n + ")");
-        }
         bind();
-        CUdeviceptr u = scratch.floats(uniforms);
-        CUdeviceptr ids = scratch.intOutput(n);
-        CUdeviceptr probabilities = scratch.floatOutput(n);
-        kernels.launch("sample", n, 1, KernelPlan.SAMPLE_THREADS, b.pointer, b.cols(), 1f / temperature, u, ids,
-                probabilities);
-        return new SampledTokens(scratch.readInts(n), scratch.readFloats(n));
+        return sampling.sample(logits, n, temperature, uniforms);
     }
 
     /**
@@ -353,24 +340,17 @@ public final class CudaBackend implements Backend {
      * copying whole rows to the host.
      */
     public synchronized float[] probabilities(DeviceBuffer logits, int n, float temperature, int[] tokens) {
-        CudaBuffer b = CudaBuffer.of(logits);
-        checkRows("probabilities", b, n, b.cols());
-        if (!(temperature > 0) || tokens.length != n) {
-            throw new IllegalArgumentException("probabilities: temperature " + temperature + ", " + tokens.length
-                    + " tokens (expected: temperature > 0 and one token per row, " + n + ")");
-        }
-        for (int token : tokens) {
-            if (token < 0 || token >= b.cols()) {
-                throw new IllegalArgumentException("token " + token + " (expected: in [0, " + b.cols() + "))");
-            }
-        }
         bind();
-        kernels.launch("softmax", n, 1, KernelPlan.ROW_THREADS, b.pointer, b.cols(), 1f / temperature);
-        CUdeviceptr ids = scratch.ints(tokens);
-        CUdeviceptr out = scratch.floatOutput(n);
-        kernels.launch("gather", KernelPlan.blocks(n, KernelPlan.ROW_THREADS), 1, KernelPlan.ROW_THREADS, b.pointer,
-                b.cols(), ids, out, n);
-        return scratch.readFloats(n);
+        return sampling.probabilities(logits, n, temperature, tokens);
+    }
+
+    /**
+     * Device memory bandwidth as the best of {@code repeats} device-to-device copies of {@code bytes}, counting
+     * each byte read and written: the bound a decode step, which reads every weight once, can at best reach.
+     */
+    public synchronized double copyBytesPerSecond(long bytes, int repeats) {
+        bind();
+        return allocator.copyBytesPerSecond(bytes, repeats);
     }
 
     /** Waits until every launched kernel has finished (for timing). */
@@ -409,29 +389,6 @@ public final class CudaBackend implements Backend {
         int[] value = new int[1];
         check(JCudaDriver.cuDeviceGetAttribute(value, attribute, device), "cuDeviceGetAttribute " + attribute);
         return value[0];
-    }
-
-    private static CudaWeight vector(DeviceWeight weight, int cols) {
-        CudaWeight w = CudaWeight.of(weight);
-        if (w.deviceType != GgmlType.F32 || w.rows() != 1 || w.cols() != cols) {
-            throw new IllegalArgumentException("weight " + w.name() + " [" + w.rows() + ", " + w.cols()
-                    + "] (expected: a vector of " + cols + ")");
-        }
-        return w;
-    }
-
-    private static void checkRows(String op, CudaBuffer b, int n, int cols) {
-        if (n <= 0 || n > b.rows() || b.cols() != cols) {
-            throw new IllegalArgumentException(op + ": " + n + " rows of " + cols + " columns in a buffer [" + b.rows()
-                    + ", " + b.cols() + "] (expected: 1.." + b.rows() + " rows of " + b.cols() + ")");
-        }
-    }
-
-    private static void checkRow(String op, CudaBuffer b, int row, float[] values) {
-        if (row < 0 || row >= b.rows() || values.length != b.cols()) {
-            throw new IllegalArgumentException(op + ": row " + row + " of " + values.length + " values (expected: row in [0, "
-                    + b.rows() + ") of " + b.cols() + " values)");
-        }
     }
 
     private static int indexOfZero(byte[] bytes) {

@@ -91,4 +91,26 @@ final class DeviceAllocator {
             throw memory.outOfMemory(what, bytes, device, info[0], info[1]);
         }
     }
+
+    /** Best of {@code repeats} device-to-device copies of {@code bytes}, in bytes read and written per second. */
+    double copyBytesPerSecond(long bytes, int repeats) {
+        CUdeviceptr src = allocate(bytes, "bandwidth probe source", false);
+        CUdeviceptr dst = allocate(bytes, "bandwidth probe target", false);
+        try {
+            long best = Long.MAX_VALUE;
+            for (int r = 0; r <= repeats; r++) { // the first copy warms up
+                check(JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
+                long start = System.nanoTime();
+                check(JCudaDriver.cuMemcpyDtoD(dst, src, bytes), "cuMemcpyDtoD");
+                check(JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
+                if (r > 0) {
+                    best = Math.min(best, System.nanoTime() - start);
+                }
+            }
+            return 2.0 * bytes / (best / 1e9);
+        } finally {
+            freeBuffer(src, bytes);
+            freeBuffer(dst, bytes);
+        }
+    }
 }

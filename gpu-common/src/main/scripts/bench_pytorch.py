@@ -85,15 +85,20 @@ class Llama:
         return rms_norm(x, self.norm, 1e-5) @ self.classifier.T
 
 
+def sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def copy_bandwidth(device):
     src = torch.empty(1 << 30, dtype=torch.uint8, device=device)
     dst = torch.empty_like(src)
     best = float("inf")
     for r in range(6):
-        torch.cuda.synchronize()
+        sync(device)
         t = time.perf_counter()
         dst.copy_(src)
-        torch.cuda.synchronize()
+        sync(device)
         if r > 0:
             best = min(best, time.perf_counter() - t)
     return 2 * src.numel() / best
@@ -113,12 +118,14 @@ def main():
     p.add_argument("--decode-tokens", type=int, default=128)
     p.add_argument("--max-k", type=int, default=8)
     p.add_argument("--repeats", type=int, default=10)
+    p.add_argument("--device", default="cuda", help="cuda (default), or cpu for a smoke test of the script")
     a = p.parse_args()
-    device = torch.device("cuda")
+    device = torch.device(a.device)
     model = Llama(a, getattr(torch, a.dtype), device)
     bandwidth = copy_bandwidth(device)
     bound = bandwidth / model.weight_bytes()
-    print(f"pytorch {torch.__version__} eager on {torch.cuda.get_device_name()}: {a.dtype}, "
+    name = torch.cuda.get_device_name() if device.type == "cuda" else "cpu"
+    print(f"pytorch {torch.__version__} eager on {name}: {a.dtype}, "
           f"{model.weight_bytes() / 1e6:.1f} MB of weights per token; copy bandwidth {bandwidth / 1e9:.0f} GB/s"
           f" -> decode bound {bound:.1f} tok/s")
 
@@ -129,7 +136,7 @@ def main():
     for k in range(1, a.max_k + 1):  # warm-up of every block shape
         model.forward(prompt[:k + 1], 0)
     model.forward(prompt, 0)
-    torch.cuda.synchronize()
+    sync(device)
     steps = []
     for i in range(a.decode_tokens):
         t = time.perf_counter()

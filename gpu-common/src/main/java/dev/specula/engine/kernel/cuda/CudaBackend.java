@@ -142,6 +142,9 @@ public final class CudaBackend implements Backend {
 
     @Override
     public synchronized void free(DeviceBuffer buffer) {
+        if (closed && buffer instanceof CudaBuffer) {
+            return; // close() released every buffer; sessions may still close theirs afterwards
+        }
         CudaBuffer b = CudaBuffer.of(buffer);
         bind();
         allocator.freeBuffer(b.pointer, b.bytes());

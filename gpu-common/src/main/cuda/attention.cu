@@ -9,7 +9,7 @@
 #define PER_LANE (MAX_HEAD_SIZE / WARP)
 
 // q, out: [n, heads * headSize]; keys, values: [maxPositions, kvHeads * headSize]; grid (heads, n).
-extern "C" __global__ void attention(const float *q, const float *keys, const float *values, float *out,
+extern "C" __global__ void __launch_bounds__(ATT_WARPS * WARP) attention(const float *q, const float *keys, const float *values, float *out,
                                      int startPos, int heads, int kvHeads, int headSize) {
     __shared__ float part_max[ATT_WARPS];
     __shared__ float part_sum[ATT_WARPS];

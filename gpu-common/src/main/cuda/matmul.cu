@@ -28,7 +28,7 @@ __device__ __forceinline__ float dot4(float4 a, float4 b) {
     }
 
 // Any type, any column count: one element per lane per step (the fallback for unaligned widths).
-extern "C" __global__ void matmul_scalar(const unsigned char *w, int type, const float *x, float *out,
+extern "C" __global__ void __launch_bounds__(MATMUL_WARPS * WARP) matmul_scalar(const unsigned char *w, int type, const float *x, float *out,
                                          int rows, int cols, int n) {
     MATMUL_BODY(
         long long base = (long long) r * cols;
@@ -40,7 +40,7 @@ extern "C" __global__ void matmul_scalar(const unsigned char *w, int type, const
 }
 
 // F32, cols % 4 == 0: one float4 of weights per lane per step.
-extern "C" __global__ void matmul_f32(const float *w, const float *x, float *out, int rows, int cols, int n) {
+extern "C" __global__ void __launch_bounds__(MATMUL_WARPS * WARP) matmul_f32(const float *w, const float *x, float *out, int rows, int cols, int n) {
     MATMUL_BODY(
         const float4 *wr = (const float4 *) (w + (long long) r * cols);
         int quads = cols / 4;
@@ -83,16 +83,16 @@ __device__ __forceinline__ void matmul_half8(const unsigned short *w, bool bf, c
         })
 }
 
-extern "C" __global__ void matmul_f16(const unsigned short *w, const float *x, float *out, int rows, int cols, int n) {
+extern "C" __global__ void __launch_bounds__(MATMUL_WARPS * WARP) matmul_f16(const unsigned short *w, const float *x, float *out, int rows, int cols, int n) {
     matmul_half8(w, false, x, out, rows, cols, n);
 }
 
-extern "C" __global__ void matmul_bf16(const unsigned short *w, const float *x, float *out, int rows, int cols, int n) {
+extern "C" __global__ void __launch_bounds__(MATMUL_WARPS * WARP) matmul_bf16(const unsigned short *w, const float *x, float *out, int rows, int cols, int n) {
     matmul_half8(w, true, x, out, rows, cols, n);
 }
 
 // Q8_0: four lanes share a 34-byte block, eight quants each; a warp covers 8 blocks (272 bytes) per step.
-extern "C" __global__ void matmul_q8_0(const unsigned char *w, const float *x, float *out, int rows, int cols, int n) {
+extern "C" __global__ void __launch_bounds__(MATMUL_WARPS * WARP) matmul_q8_0(const unsigned char *w, const float *x, float *out, int rows, int cols, int n) {
     MATMUL_BODY(
         int blocks = cols / 32;
         const unsigned char *wr = w + (long long) r * blocks * 34;
@@ -120,7 +120,7 @@ extern "C" __global__ void matmul_q8_0(const unsigned char *w, const float *x, f
 
 // Q4_0: four lanes share an 18-byte block; lane quarter q takes bytes 4q..4q+3, i.e. elements 4q..4q+3 (low
 // nibbles) and 4q+16..4q+19 (high nibbles).
-extern "C" __global__ void matmul_q4_0(const unsigned char *w, const float *x, float *out, int rows, int cols, int n) {
+extern "C" __global__ void __launch_bounds__(MATMUL_WARPS * WARP) matmul_q4_0(const unsigned char *w, const float *x, float *out, int rows, int cols, int n) {
     MATMUL_BODY(
         int blocks = cols / 32;
         const unsigned char *wr = w + (long long) r * blocks * 18;

@@ -6,7 +6,7 @@
 
 // tokens[i] = the first index of the largest entry of row i (NaN entries never win); -1 when no entry is
 // larger than -infinity. One block per row.
-extern "C" __global__ void argmax(const float *logits, int cols, int *tokens) {
+extern "C" __global__ void __launch_bounds__(SAMPLE_THREADS) argmax(const float *logits, int cols, int *tokens) {
     __shared__ float bestValue[WARP];
     __shared__ int bestIndex[WARP];
     const float *row = logits + (long long) blockIdx.x * cols;
@@ -48,7 +48,7 @@ extern "C" __global__ void argmax(const float *logits, int cols, int *tokens) {
 // Samples row blockIdx.x of softmax(logits * invTemperature) with uniforms[blockIdx.x] in [0, 1): the token is
 // the first whose cumulative probability exceeds u. Writes the token and its probability. Needs exactly
 // SAMPLE_THREADS threads; each takes a contiguous chunk of the row so that the chunk sums scan in order.
-extern "C" __global__ void sample(const float *logits, int cols, float invTemperature, const float *uniforms,
+extern "C" __global__ void __launch_bounds__(SAMPLE_THREADS) sample(const float *logits, int cols, float invTemperature, const float *uniforms,
                                   int *tokens, float *probabilities) {
     __shared__ float scratch[WARP];
     __shared__ float prefix[SAMPLE_THREADS];

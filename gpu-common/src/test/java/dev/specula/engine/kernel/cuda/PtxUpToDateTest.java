@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The committed PTX is what the CUDA sources compile to: where nvcc exists, recompiles every module with the
+ * The committed PTX is what the CUDA sources compile to, and assembles for sm_90: where nvcc exists, recompiles every module with the
  * project's script into a temporary folder and compares. Skips without nvcc, or with an nvcc release other
  * than the one that generated the committed PTX (named in its header), whose output may legitimately differ.
  */
@@ -44,6 +44,32 @@ class PtxUpToDateTest {
             assertThat(Files.readString(COMMITTED.resolve(name)))
                     .as("%s is out of date with src/main/cuda: run gpu-common/src/main/scripts/build-ptx.sh", name)
                     .isEqualTo(Files.readString(out.resolve(name)));
+        }
+    }
+
+    @Test
+    void committedPtx_assembledForSm90_hasNoSpills() throws Exception {
+        String ptxas = System.getenv().getOrDefault("PTXAS", "ptxas");
+        assumeTrue(runs(ptxas), "ptxas not found on PATH: cannot assemble the committed PTX for sm_90");
+        for (String module : KernelPlan.MODULES) {
+            // What the driver's JIT does on an H100/H200, done ahead: the PTX must assemble, with no local
+            // memory spills in the kernels whose registers the launch bounds constrain.
+            Process p = new ProcessBuilder(ptxas, "-arch=sm_90", "-v", "-o", "/dev/null",
+                    COMMITTED.resolve(module + ".ptx").toString()).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as("ptxas %s.ptx:%n%s", module, log).isZero();
+            assertThat(log).as("ptxas %s.ptx", module).contains("Function properties").doesNotContainPattern(
+                    "[1-9]\\d* bytes spill (stores|loads)");
+        }
+    }
+
+    private static boolean runs(String command) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder(command, "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 

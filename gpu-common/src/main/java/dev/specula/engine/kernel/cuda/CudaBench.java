@@ -1,0 +1,143 @@
+package dev.specula.engine.kernel.cuda;
+
+import dev.specula.engine.model.InferenceSession;
+import dev.specula.engine.model.ModelFile;
+import dev.specula.engine.model.Transformer;
+import dev.specula.engine.tensor.WeightTensor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * GPU benchmark of the CUDA backend: decode tokens per second as a fraction of the device's memory-bandwidth
+ * bound (weight bytes per token over measured copy bandwidth), prefill speed, and the time to verify a block
+ * of k drafts (k + 1 tokens, every row's logits) against one decode step. Run on the GPU machine through the
+ * bundle's {@code run-bench.sh}; {@code specula bench --backends cuda} works too, but rates the GPU against
+ * host memory bandwidth.
+ */
+@Command(name = "cuda-bench", mixinStandardHelpOptions = true,
+        description = "Benchmark decode and block verification on the CUDA backend against the GPU memory-bandwidth bound.")
+public final class CudaBench implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Model file: GGUF v3 or llama2.c .bin.")
+    Path model;
+
+    @Option(names = "--tokenizer", description = "llama2.c tokenizer.bin (required for .bin models).")
+    Path tokenizer;
+
+    @Option(names = "--prompt-tokens", defaultValue = "64", description = "Prefill length (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--decode-tokens", defaultValue = "128", description = "Timed decode steps (default: ${DEFAULT-VALUE}).")
+    int decodeTokens;
+
+    @Option(names = "--max-k", defaultValue = "8", description = "Largest block of drafts to verify (default: ${DEFAULT-VALUE}).")
+    int maxK;
+
+    @Option(names = "--repeats", defaultValue = "10", description = "Timed repetitions per block size (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    /** Runs the benchmark; exit status 0 on success. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CudaBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (promptTokens <= 0 || decodeTokens <= 0 || maxK <= 0 || repeats <= 0) {
+            throw new IllegalArgumentException("--prompt-tokens, --decode-tokens, --max-k, --repeats (expected: all > 0)");
+        }
+        try (ModelFile file = ModelFile.open(model, tokenizer); CudaBackend cuda = new CudaBackend()) {
+            long weightBytes = weightBytesPerToken(file);
+            double bandwidth = cuda.copyBytesPerSecond(1L << 30, 5);
+            double bound = bandwidth / weightBytes;
+            System.out.printf(Locale.ROOT, "model %s: %.1fM parameters, %.1f MB of weights read per decoded token%n",
+                    model.getFileName(), file.config().parameterCount(!file.tensors().containsKey("output.weight")) / 1e6,
+                    weightBytes / 1e6);
+            System.out.printf(Locale.ROOT, "device copy bandwidth %.0f GB/s -> decode bound %.1f tok/s%n",
+                    bandwidth / 1e9, bound);
+            long start = System.nanoTime();
+            Transformer transformer = file.load(cuda);
+            System.out.printf(Locale.ROOT, "upload %.2f s; %s%n", (System.nanoTime() - start) / 1e9, cuda.description());
+            int needed = promptTokens + decodeTokens + maxK + 1;
+            if (needed > transformer.config().contextLength()) {
+                throw new IllegalArgumentException("--prompt-tokens/--decode-tokens: " + needed + " positions (expected:"
+                        + " at most the context length " + transformer.config().contextLength() + ")");
+            }
+            try (InferenceSession session = transformer.newSession(needed)) {
+                measure(session, transformer.config().vocabSize(), bound);
+            }
+        }
+        return 0;
+    }
+
+    private void measure(InferenceSession session, int vocab, double bound) {
+        int[] prompt = new int[promptTokens];
+        for (int i = 0; i < prompt.length; i++) {
+            prompt[i] = token(i, vocab);
+        }
+        session.forwardLast(prompt); // warm-up: JIT of the Java side, first launches of every kernel
+        for (int k = 1; k <= maxK; k++) {
+            session.forwardAll(Arrays.copyOf(prompt, k + 1));
+        }
+        session.truncate(0);
+        long start = System.nanoTime();
+        session.forwardLast(prompt);
+        double prefill = promptTokens / ((System.nanoTime() - start) / 1e9);
+        long[] steps = new long[decodeTokens];
+        for (int i = 0; i < decodeTokens; i++) {
+            long t = System.nanoTime();
+            session.step(token(promptTokens + i, vocab));
+            steps[i] = System.nanoTime() - t;
+        }
+        double step = median(steps);
+        double decode = decodeTokens / (Arrays.stream(steps).sum() / 1e9);
+        System.out.printf(Locale.ROOT, "decode %.1f tok/s (median step %.3f ms) = %.0f%% of the bandwidth bound;"
+                + " prefill %.1f tok/s%n", decode, step / 1e6, 100 * decode / bound, prefill);
+        StringBuilder verify = new StringBuilder("verify k+1 tokens: ");
+        int base = session.position();
+        for (int k = 1; k <= maxK; k++) {
+            int[] block = new int[k + 1];
+            for (int i = 0; i <= k; i++) {
+                block[i] = token(base + i, vocab);
+            }
+            long[] times = new long[repeats];
+            for (int r = 0; r < repeats; r++) {
+                long t = System.nanoTime();
+                session.forwardAll(block);
+                times[r] = System.nanoTime() - t;
+                session.truncate(base);
+            }
+            verify.append(String.format(Locale.ROOT, "k=%d %.3f ms (%.2f steps)  ", k, median(times) / 1e6,
+                    median(times) / step));
+        }
+        System.out.println(verify.toString().trim());
+    }
+
+    /** Weight bytes one decode step reads: every tensor, and the embedding only as the tied classifier. */
+    private static long weightBytesPerToken(ModelFile file) {
+        long bytes = 0;
+        for (WeightTensor t : file.tensors().values()) {
+            bytes += t.data().byteSize();
+        }
+        if (file.tensors().containsKey("output.weight")) {
+            bytes -= file.tensors().get("token_embd.weight").data().byteSize();
+        }
+        return bytes;
+    }
+
+    private static int token(int i, int vocab) {
+        return 3 + (int) ((i * 7919L) % (vocab - 3));
+    }
+
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}

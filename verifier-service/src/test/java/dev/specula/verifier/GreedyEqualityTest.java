@@ -126,4 +126,23 @@ class GreedyEqualityTest {
         String target = harness.addDrafter(new ScriptedDrafter(Proposer.oracle(reference.model())));
         assertSameAsTarget(target, SpeculationMode.SPECULATION_MODE_AUTO, 2);
     }
+
+    @Test
+    void autoMode_hopelessDrafter_policyClosesStreamAndGoesPlain() throws InterruptedException {
+        ScriptedDrafter hopeless = new ScriptedDrafter(Proposer.uniform(TestTargets.TINY.vocabSize()));
+        String target = harness.addDrafter(hopeless);
+        String prompt = "The quick brown fox";
+        GenerationResult expected = reference.generate(prompt, MAX_TOKENS, SamplingParams.greedy());
+        SessionResult r = harness.run(request(prompt, target, SpeculationMode.SPECULATION_MODE_AUTO, 4));
+        assertThat(r.tokens()).containsExactly(expected.tokens());
+        List<Integer> lengths = r.summary().getDraftLengthsList();
+        assertThat(lengths.subList(0, 3)).as("the starting length until the policy has data").containsOnly(4);
+        assertThat(lengths.getLast()).as("plain decoding once speculation does not pay").isZero();
+        assertThat(r.summary().getDrafterFallback()).as("a policy decision, not a failure").isEmpty();
+        for (int i = 0; i < 200 && hopeless.completed.get() == 0; i++) {
+            Thread.sleep(5);
+        }
+        assertThat(hopeless.completed.get()).as("drafter stream closed with onCompleted").isEqualTo(1);
+        assertThat(hopeless.cancelled.get()).isZero();
+    }
 }

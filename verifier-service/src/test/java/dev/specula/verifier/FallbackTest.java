@@ -3,7 +3,9 @@ package dev.specula.verifier;
 import dev.specula.engine.generate.GenerationResult;
 import dev.specula.engine.spec.SamplingParams;
 import dev.specula.proto.v1.DrafterEndpoint;
+import dev.specula.engine.spec.SparseDistribution;
 import dev.specula.proto.v1.OpenSessionRequest;
+import dev.specula.proto.v1.Sampling;
 import dev.specula.proto.v1.Speculation;
 import dev.specula.proto.v1.SpeculationMode;
 import dev.specula.verifier.drafter.DrafterPool;
@@ -126,6 +128,41 @@ class FallbackTest {
         assertThat(r.summary().getDrafterFallback()).contains("sent a malformed block at position")
                 .contains("block.tokens[0]: " + (vocab + 3));
         awaitCancelled(bad);
+    }
+
+    @Test
+    void sampledMode_blockWithoutQ_fallsBack() {
+        ScriptedDrafter noQ = new ScriptedDrafter((sequence, n, params, random) ->
+                new Proposer.Proposal(new int[n + 1], null));
+        SessionResult r = harness.run(sampled(harness.addDrafter(noQ)));
+        assertThat(r.summary().getDrafterFallback()).contains("sent a malformed block at position")
+                .contains("block.q: 0 distributions");
+        assertThat(r.tokens()).isNotEmpty();
+    }
+
+    @Test
+    void sampledMode_draftTokenWithZeroDraftProbability_fallsBack() {
+        ScriptedDrafter inconsistent = new ScriptedDrafter((sequence, n, params, random) -> {
+            SparseDistribution[] q = new SparseDistribution[n];
+            java.util.Arrays.fill(q, SparseDistribution.pointMass(7));
+            return new Proposer.Proposal(new int[n + 1], q); // drafts token 0, which q says it never samples
+        });
+        SessionResult r = harness.run(sampled(harness.addDrafter(inconsistent)));
+        assertThat(r.summary().getDrafterFallback()).contains("block.q[0]: probability 0 for its token 0");
+    }
+
+    @Test
+    void sampledMode_sameSeed_sameOutputWithAndWithoutFailingDrafter() {
+        // After a fallback the session samples plainly from its own random stream: still reproducible.
+        ScriptedDrafter refusing = oracle(ScriptedDrafter.Fault.REFUSE, 0);
+        SessionResult a = harness.run(sampled(harness.addDrafter(refusing)));
+        SessionResult b = harness.run(sampled(harness.addDrafter(refusing)));
+        assertThat(a.tokens()).containsExactly(b.tokens());
+    }
+
+    private static OpenSessionRequest sampled(String target) {
+        return request(target).toBuilder()
+                .setSampling(Sampling.newBuilder().setTemperature(0.8f).setSeed(42)).build();
     }
 
     @Test

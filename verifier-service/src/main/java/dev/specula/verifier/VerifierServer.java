@@ -1,7 +1,6 @@
 package dev.specula.verifier;
 
 import dev.specula.engine.batch.ForwardBatcher;
-import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
@@ -19,6 +18,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -61,8 +61,12 @@ public final class VerifierServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("model: " + config.model() + ": " + e.getMessage(), e);
         }
-        Backend backend = Backends.create(config.backend());
-        this.model = file.load(backend);
+        try {
+            this.model = file.load(Backends.create(config.backend()));
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
         this.batcher = new ForwardBatcher(model, "verifier-batcher");
         ForwardTimings timings = new ForwardTimings(SpeculationPlan.MAX_DRAFT_LENGTH + 1);
         warmUp(timings);
@@ -138,7 +142,7 @@ public final class VerifierServer implements AutoCloseable {
                 for (int n : new int[] {1, 9}) {
                     s.truncate(0);
                     int[] tokens = new int[n];
-                    java.util.Arrays.fill(tokens, token);
+                    Arrays.fill(tokens, token);
                     long t0 = System.nanoTime();
                     batcher.submit(s, tokens, true).join();
                     timings.record(n, (System.nanoTime() - t0) / 1e6);

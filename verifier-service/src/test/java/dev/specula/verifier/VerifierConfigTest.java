@@ -100,4 +100,11 @@ class VerifierConfigTest {
                 .hasMessageContaining("drafterOpenTimeoutMs: -1");
         assertThatThrownBy(() -> VerifierConfig.builder(m).id(" ").build()).hasMessageContaining("id: empty");
     }
+
+    @Test
+    void load_exampleFile_valid() {
+        VerifierConfig c = VerifierConfig.load(Path.of("verifier.example.yaml"));
+        assertThat(c.modelName()).isEqualTo("stories260K");
+        assertThat(c.tokenizer().getFileName().toString()).isEqualTo("tok512.bin");
+    }
 }

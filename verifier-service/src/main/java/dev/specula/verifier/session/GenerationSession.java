@@ -12,8 +12,6 @@ import dev.specula.proto.v1.FinishReason;
 import dev.specula.proto.v1.OpenSessionResponse;
 import dev.specula.proto.v1.StepStatistics;
 import dev.specula.proto.v1.Verdict;
-import dev.specula.verifier.draftlength.DraftLengthPolicy;
-import dev.specula.verifier.drafter.DrafterLink;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 

@@ -71,27 +71,35 @@ class SessionLifecycleTest {
 
     @Test
     void eightConcurrentSessions_sameAsSolo_andBatched() throws Exception {
-        String oracle = harness.addDrafter(new ScriptedDrafter(Proposer.oracle(reference.model())));
-        List<int[]> solo = new ArrayList<>();
-        for (int i = 0; i < PROMPTS.size(); i++) {
-            solo.add(harness.run(request(PROMPTS.get(i), 30, i % 2 == 0 ? oracle : null)).tokens());
-        }
-        long passes = harness.verifier().batcher().passes();
-        long requests = harness.verifier().batcher().requests();
-        try (ExecutorService pool = Executors.newFixedThreadPool(PROMPTS.size())) {
-            List<Future<int[]>> futures = new ArrayList<>();
+        Path small = TestTargets.write(dir, TestTargets.SMALL, "small", 3);
+        try (TestTargets.Reference smallReference = new TestTargets.Reference(small, null);
+             VerifierHarness own = new VerifierHarness(VerifierConfig.builder(small).backend("naive")
+                     .blockDeadlineMs(5_000).build())) {
+            String oracle = own.addDrafter(new ScriptedDrafter(Proposer.oracle(smallReference.model())));
+            List<OpenSessionRequest> requests = new ArrayList<>();
+            List<int[]> solo = new ArrayList<>();
             for (int i = 0; i < PROMPTS.size(); i++) {
-                OpenSessionRequest r = request(PROMPTS.get(i), 30, i % 2 == 0 ? oracle : null);
-                futures.add(pool.submit(() -> harness.run(r).tokens()));
+                requests.add(request(PROMPTS.get(i), 20, i % 2 == 0 ? oracle : null));
+                solo.add(own.run(requests.get(i)).tokens());
+                assertThat(solo.get(i)).containsExactly(
+                        smallReference.generate(PROMPTS.get(i), 20, SamplingParams.greedy()).tokens());
             }
-            for (int i = 0; i < PROMPTS.size(); i++) {
-                assertThat(futures.get(i).get()).as(PROMPTS.get(i)).containsExactly(solo.get(i));
+            long passes = own.verifier().batcher().passes();
+            long served = own.verifier().batcher().requests();
+            try (ExecutorService pool = Executors.newFixedThreadPool(PROMPTS.size())) {
+                List<Future<int[]>> futures = new ArrayList<>();
+                for (OpenSessionRequest r : requests) {
+                    futures.add(pool.submit(() -> own.run(r).tokens()));
+                }
+                for (int i = 0; i < PROMPTS.size(); i++) {
+                    assertThat(futures.get(i).get()).as(PROMPTS.get(i)).containsExactly(solo.get(i));
+                }
             }
+            long batchedPasses = own.verifier().batcher().passes() - passes;
+            long batchedRequests = own.verifier().batcher().requests() - served;
+            assertThat(batchedRequests).as("several sessions per pass").isGreaterThan(batchedPasses);
+            assertThat(own.awaitIdle(2_000)).isZero();
         }
-        long batchedPasses = harness.verifier().batcher().passes() - passes;
-        long batchedRequests = harness.verifier().batcher().requests() - requests;
-        assertThat(batchedRequests).as("several sessions per pass").isGreaterThan(batchedPasses);
-        assertThat(harness.awaitIdle(2_000)).isZero();
     }
 
     @Test

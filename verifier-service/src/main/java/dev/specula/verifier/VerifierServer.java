@@ -1,0 +1,153 @@
+package dev.specula.verifier;
+
+import dev.specula.engine.batch.ForwardBatcher;
+import dev.specula.engine.kernel.Backends;
+import dev.specula.engine.model.InferenceSession;
+import dev.specula.engine.model.ModelFile;
+import dev.specula.engine.model.Transformer;
+import dev.specula.engine.tokenizer.VocabularyFingerprint;
+import dev.specula.rpc.GrpcServer;
+import dev.specula.verifier.draftlength.ForwardTimings;
+import dev.specula.verifier.drafter.DrafterPool;
+import dev.specula.verifier.session.SessionResources;
+import dev.specula.verifier.session.SpeculationPlan;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * A verifier process: loads the target model once, runs every session's forward passes through one
+ * {@link ForwardBatcher}, and serves {@link VerifierService} (with health and reflection) on the given
+ * transport. Closing it stops the sessions, then the server, the drafter channels, the batcher and the model.
+ */
+public final class VerifierServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(VerifierServer.class.getName());
+
+    private final VerifierConfig config;
+    private final ModelFile file;
+    private final Transformer model;
+    private final ForwardBatcher batcher;
+    private final DrafterPool drafters;
+    private final VerifierService service;
+    private final GrpcServer server;
+
+    /** A verifier on {@code builder} whose drafter channels are plaintext ({@code Channels.plaintext}). */
+    public VerifierServer(VerifierConfig config, ServerBuilder<?> builder) {
+        this(config, builder, new DrafterPool());
+    }
+
+    /**
+     * A verifier on {@code builder} that reaches drafters through {@code drafterChannels} (tests pass
+     * in-process channels) with the circuit breaker configuration {@code breaker}.
+     */
+    public VerifierServer(VerifierConfig config, ServerBuilder<?> builder,
+                          Function<String, ManagedChannel> drafterChannels, CircuitBreakerConfig breaker) {
+        this(config, builder, new DrafterPool(drafterChannels, breaker));
+    }
+
+    private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters) {
+        this.config = config;
+        this.drafters = drafters;
+        try {
+            this.file = ModelFile.open(config.model(), config.tokenizer());
+        } catch (IOException e) {
+            throw new UncheckedIOException("model: " + config.model() + ": " + e.getMessage(), e);
+        }
+        try {
+            this.model = file.load(Backends.create(config.backend()));
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        this.batcher = new ForwardBatcher(model, "verifier-batcher");
+        ForwardTimings timings = new ForwardTimings(SpeculationPlan.MAX_DRAFT_LENGTH + 1);
+        warmUp(timings);
+        SessionResources resources = new SessionResources(config.id(), config.modelName(), model,
+                file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()), batcher, drafters, timings,
+                config.blockDeadlineMs(), config.drafterOpenTimeoutMs());
+        this.service = new VerifierService(resources, config.maxSessions(), config.defaultMaxTokens());
+        this.server = new GrpcServer("verifier", builder, service);
+    }
+
+    /** A verifier listening on {@code config.port()} over Netty. */
+    public static VerifierServer onPort(VerifierConfig config) {
+        return new VerifierServer(config, NettyServerBuilder.forPort(config.port()));
+    }
+
+    /** Starts serving. */
+    public VerifierServer start() throws IOException {
+        server.start();
+        LOG.info("verifier " + config.id() + " serving " + config.modelName() + " (" + config.model().getFileName()
+                + ", context " + model.config().contextLength() + ", backend " + config.backend() + ") on port "
+                + server.port() + ", at most " + config.maxSessions() + " sessions");
+        return this;
+    }
+
+    /** The port it listens on (-1 in process). */
+    public int port() {
+        return server.port();
+    }
+
+    /** The service, for its session count. */
+    public VerifierService service() {
+        return service;
+    }
+
+    /** The batcher every session's passes go through, for its pass counts. */
+    public ForwardBatcher batcher() {
+        return batcher;
+    }
+
+    /** The drafter channels and breakers. */
+    public DrafterPool drafters() {
+        return drafters;
+    }
+
+    /** Blocks until the server has terminated. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /** Graceful: stops the sessions, the server, then the drafter channels, the batcher and the model. */
+    @Override
+    public void close() {
+        service.shutdown(5_000);
+        server.shutdown(2_000);
+        drafters.close();
+        batcher.close();
+        model.backend().close();
+        file.close();
+    }
+
+    /**
+     * Seeds the forward timings with a plain step and a 9-position pass, so the draft-length policy can compare
+     * speculation with plain decoding from a session's first steps.
+     */
+    private void warmUp(ForwardTimings timings) {
+        int context = model.config().contextLength();
+        if (context < 10) {
+            return;
+        }
+        int token = file.tokenizer().bosId();
+        try (InferenceSession s = model.newSession(10)) {
+            for (int round = 0; round < 3; round++) {
+                for (int n : new int[] {1, 9}) {
+                    s.truncate(0);
+                    int[] tokens = new int[n];
+                    Arrays.fill(tokens, token);
+                    long t0 = System.nanoTime();
+                    batcher.submit(s, tokens, true).join();
+                    timings.record(n, (System.nanoTime() - t0) / 1e6);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.specula.verifier.session;
+
+import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.proto.v1.DraftBlock;
+
+/** Checks a drafted block before it is verified; a malformed block ends the drafter's part in a session. */
+final class BlockCheck {
+
+    private BlockCheck() {
+    }
+
+    /**
+     * The draft distributions of the first {@code used} tokens of {@code block} (null when greedy), after
+     * checking the block.
+     *
+     * @throws IllegalArgumentException naming what is malformed
+     */
+    static SparseDistribution[] check(DraftBlock block, int used, int vocabSize, boolean greedy) {
+        int k = block.getTokensCount();
+        if (k < 1 || k > SpeculationPlan.MAX_DRAFT_LENGTH) {
+            throw new IllegalArgumentException("block.tokens: " + k + " tokens (expected: 1.."
+                    + SpeculationPlan.MAX_DRAFT_LENGTH + ")");
+        }
+        for (int i = 0; i < k; i++) {
+            int t = block.getTokens(i);
+            if (t < 0 || t >= vocabSize) {
+                throw new IllegalArgumentException("block.tokens[" + i + "]: " + t + " (expected: in [0, "
+                        + vocabSize + "))");
+            }
+        }
+        if (greedy) {
+            return null;
+        }
+        if (block.getQCount() != k) {
+            throw new IllegalArgumentException("block.q: " + block.getQCount() + " distributions (expected: "
+                    + k + ", one per token, when sampling)");
+        }
+        SparseDistribution[] q = new SparseDistribution[used];
+        for (int i = 0; i < used; i++) {
+            var wire = block.getQ(i);
+            int[] ids = wire.getTokenIdsList().stream().mapToInt(Integer::intValue).toArray();
+            float[] probs = new float[wire.getProbsCount()];
+            for (int j = 0; j < probs.length; j++) {
+                probs[j] = wire.getProbs(j);
+            }
+            try {
+                q[i] = new SparseDistribution(ids, probs);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("block.q[" + i + "]: " + e.getMessage(), e);
+            }
+            if (q[i].tokenAt(q[i].size() - 1) >= vocabSize) {
+                throw new IllegalArgumentException("block.q[" + i + "]: token " + q[i].tokenAt(q[i].size() - 1)
+                        + " (expected: in [0, " + vocabSize + "))");
+            }
+            if (!(q[i].prob(block.getTokens(i)) > 0)) {
+                throw new IllegalArgumentException("block.q[" + i + "]: probability 0 for its token "
+                        + block.getTokens(i) + " (expected: > 0, the token was sampled from it)");
+            }
+        }
+        return q;
+    }
+}

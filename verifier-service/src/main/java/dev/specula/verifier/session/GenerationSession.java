@@ -1,0 +1,286 @@
+package dev.specula.verifier.session;
+
+import dev.specula.engine.model.InferenceSession;
+import dev.specula.engine.spec.RejectionSampler;
+import dev.specula.engine.spec.Sampler;
+import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.spec.Verification;
+import dev.specula.proto.v1.CommittedTokens;
+import dev.specula.proto.v1.DraftBlock;
+import dev.specula.proto.v1.FinishReason;
+import dev.specula.proto.v1.OpenSessionResponse;
+import dev.specula.proto.v1.StepStatistics;
+import dev.specula.proto.v1.Verdict;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+import java.util.Arrays;
+import java.util.concurrent.CompletionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+
+/**
+ * One generation session: prefills the prompt, then loops on one thread, committing tokens by plain decoding
+ * steps or by verifying the blocks its drafter streams, until EOS, max_tokens, a stop sequence or a full
+ * context. Every forward pass goes through the shared batcher. A drafter failure never fails the session: it
+ * goes on plainly and says so in the summary. Greedy output is token for token the target's own.
+ *
+ * <p>Invariant: the KV cache holds every committed token but the last, which the next pass feeds first.
+ */
+public final class GenerationSession implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(GenerationSession.class.getName());
+
+    private final SessionSpec spec;
+    private final SessionResources res;
+    private final StreamObserver<OpenSessionResponse> out;
+    private final Sampler sampler = new Sampler();
+    private final RandomGenerator random;
+    private final SessionStats stats;
+    private final TextEmitter emitter;
+    private final int context;
+    private final int[] sequence; // [context + 1]: the committed sequence, prompt first
+    private final SpeculationSetup drafter;
+    private volatile String stopReason;
+    private InferenceSession kv;
+    private int length;
+    private int generated;
+    private FinishReason finish;
+
+    /**
+     * @param spec       the validated request
+     * @param res        what the verifier's sessions share
+     * @param out        where committed tokens and the summary go
+     * @param startNanos when the request arrived
+     */
+    public GenerationSession(SessionSpec spec, SessionResources res, StreamObserver<OpenSessionResponse> out,
+                             long startNanos) {
+        this.spec = spec;
+        this.res = res;
+        this.out = out;
+        this.random = spec.params().newRandom();
+        this.stats = new SessionStats(startNanos);
+        this.emitter = new TextEmitter(res.tokenizer(), spec.stop());
+        this.context = res.context();
+        this.sequence = new int[context + 1];
+        this.drafter = new SpeculationSetup(spec, res);
+    }
+
+    /** The session's id. */
+    public String id() {
+        return spec.sessionId();
+    }
+
+    /**
+     * Ends the session early from any thread: the client cancelled ({@code error} false), or the verifier
+     * is shutting down ({@code error} true: the client gets UNAVAILABLE with {@code why}).
+     */
+    public void stop(String why, boolean error) {
+        stopReason = error ? why : "";
+        drafter.cancel(why);
+    }
+
+    @Override
+    public void run() {
+        try (InferenceSession session = res.model().newSession(context)) {
+            kv = session;
+            prefill();
+            drafter.open(sequence, length);
+            loop();
+            if (stopReason != null) {
+                endStopped();
+                return;
+            }
+            drafter.finish();
+            out.onNext(OpenSessionResponse.newBuilder().setSummary(stats.summary(spec.promptTokens().length,
+                    finish, res.verifierId(), res.modelName(), drafter.drafterId(), drafter.fallback())).build());
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            drafter.cancel("session failed");
+            if (stopReason != null) {
+                endStopped();
+                return;
+            }
+            LOG.log(Level.WARNING, "session " + spec.sessionId() + " failed", e);
+            try {
+                out.onError(Status.INTERNAL.withDescription("session " + spec.sessionId() + ": " + e)
+                        .asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // the call is already gone
+            }
+        } finally {
+            drafter.release();
+        }
+    }
+
+    private void endStopped() {
+        drafter.cancel("session stopped");
+        if (!stopReason.isEmpty()) {
+            try {
+                out.onError(Status.UNAVAILABLE.withDescription(stopReason).asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // the call is already gone
+            }
+        }
+    }
+
+    private void prefill() {
+        int[] prompt = spec.promptTokens();
+        int[] resumed = spec.committedTokens();
+        System.arraycopy(prompt, 0, sequence, 0, prompt.length);
+        System.arraycopy(resumed, 0, sequence, prompt.length, resumed.length);
+        length = prompt.length + resumed.length;
+        generated = resumed.length;
+        if (length > 1) {
+            forward(Arrays.copyOf(sequence, length - 1), false);
+        }
+    }
+
+    private void loop() {
+        while (stopReason == null) {
+            if (generated >= spec.maxTokens()) {
+                finish = spec.contextLimited() && length == context ? FinishReason.FINISH_REASON_CONTEXT_FULL
+                        : FinishReason.FINISH_REASON_MAX_TOKENS;
+                return;
+            }
+            if (length >= context) {
+                finish = FinishReason.FINISH_REASON_CONTEXT_FULL;
+                return;
+            }
+            int k = drafter.nextLength();
+            boolean ended = k > 0 ? speculativeStep(k) : plainStep();
+            if (ended) {
+                return;
+            }
+        }
+    }
+
+    /** One plain decoding step; returns whether the session ended. */
+    private boolean plainStep() {
+        long t0 = System.nanoTime();
+        float[] logits = forward(new int[] {sequence[length - 1]}, false)[0];
+        double forwardMs = (System.nanoTime() - t0) / 1e6;
+        res.timings().record(1, forwardMs);
+        int next = sampler.sample(logits, spec.params(), random);
+        stats.step(0, 0, 0);
+        return commit(new int[] {next}, step(0, 0, 0, forwardMs, 0));
+    }
+
+    /** One verification of a block of up to {@code k} drafts; returns whether the session ended. */
+    private boolean speculativeStep(int k) {
+        long waitStart = System.nanoTime();
+        DraftBlock block = drafter.awaitBlock(length, waitStart);
+        if (block == null) {
+            return plainStep(); // the drafter is gone; this step goes plain
+        }
+        double waitMs = (System.nanoTime() - waitStart) / 1e6;
+        // Only what may still be committed: the pass commits up to m + 1 tokens and feeds m + 1 positions.
+        int m = Math.min(block.getTokensCount(), Math.min(spec.maxTokens() - generated - 1, context - length));
+        boolean greedy = spec.params().isGreedy();
+        SparseDistribution[] q;
+        try {
+            q = BlockCheck.check(block, Math.max(m, 0), res.tokenizer().vocabSize(), greedy);
+        } catch (IllegalArgumentException e) {
+            drafter.fail("sent a malformed block at position " + length + " (" + e.getMessage() + ")");
+            return plainStep();
+        }
+        if (m <= 0) {
+            drafter.drop();
+            return plainStep();
+        }
+        drafter.recordWait(m, waitMs);
+        int[] drafts = new int[m];
+        for (int i = 0; i < m; i++) {
+            drafts[i] = block.getTokens(i);
+        }
+        int[] input = new int[m + 1];
+        input[0] = sequence[length - 1];
+        System.arraycopy(drafts, 0, input, 1, m);
+        long t0 = System.nanoTime();
+        float[][] logits = forward(input, true); // [m + 1, vocab]
+        double forwardMs = (System.nanoTime() - t0) / 1e6;
+        res.timings().record(m + 1, forwardMs);
+        Verification v = verify(logits, drafts, q);
+        int base = length;
+        kv.truncate(base + v.accepted()); // the new last token is fed by the next pass
+        boolean keepEpoch = v.accepted() == block.getTokensCount() && block.hasPredictedNextToken()
+                && block.getPredictedNextToken() == v.nextToken();
+        drafter.verified(k, m, v.accepted(), base + v.accepted() + 1, v.nextToken(), keepEpoch);
+        stats.step(k, m, v.accepted());
+        return commit(v.committed(), step(k, m, v.accepted(), forwardMs, waitMs));
+    }
+
+    private Verification verify(float[][] logits, int[] drafts, SparseDistribution[] q) {
+        if (spec.params().isGreedy()) {
+            int[] argmax = new int[logits.length];
+            for (int i = 0; i < logits.length; i++) {
+                argmax[i] = Sampler.argmax(logits[i]);
+            }
+            return RejectionSampler.verifyGreedy(argmax, drafts);
+        }
+        SamplingParams params = spec.params();
+        SparseDistribution[] p = new SparseDistribution[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            p[i] = sampler.distribution(logits[i], params);
+        }
+        return RejectionSampler.verify(p, drafts, q, random);
+    }
+
+    /**
+     * Appends committed tokens (up to EOS/BOS, which is not emitted, or a stop sequence) and sends what they
+     * release; returns whether the session ended.
+     */
+    private boolean commit(int[] tokens, StepStatistics step) {
+        int eos = res.tokenizer().eosId();
+        int bos = res.tokenizer().bosId();
+        for (int token : tokens) {
+            if (token == eos || token == bos) {
+                finish = FinishReason.FINISH_REASON_EOS;
+                break;
+            }
+            sequence[length++] = token;
+            generated++;
+            emitter.push(token);
+            if (emitter.stopped()) {
+                finish = FinishReason.FINISH_REASON_STOP_SEQUENCE;
+                break;
+            }
+        }
+        boolean last = finish != null || generated >= spec.maxTokens() || length >= context;
+        if (last) {
+            emitter.finish();
+        }
+        TextEmitter.Release r = emitter.drain();
+        stats.sent(r.tokenIds().length);
+        CommittedTokens.Builder msg = CommittedTokens.newBuilder().setText(r.text()).setStep(step);
+        for (int id : r.tokenIds()) {
+            msg.addTokenIds(id);
+        }
+        if (stopReason == null) {
+            out.onNext(OpenSessionResponse.newBuilder().setCommitted(msg).build());
+        }
+        return finish != null;
+    }
+
+    private static StepStatistics step(int k, int drafted, int accepted, double forwardMs, double waitMs) {
+        return StepStatistics.newBuilder().setDraftLength(k).setDrafted(drafted).setAccepted(accepted)
+                .setForwardMs(forwardMs).setWaitMs(waitMs).build();
+    }
+
+    /** Runs {@code tokens} through the shared batcher and waits for the logits. */
+    private float[][] forward(int[] tokens, boolean allLogits) {
+        try {
+            return res.batcher().submit(kv, tokens, allLogits).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Builds a verdict; used by {@link SpeculationSetup}. */
+    static Verdict verdict(int position, int epoch, int accepted, int next, int draftLength) {
+        return Verdict.newBuilder().setPosition(position).setEpoch(epoch).setAccepted(accepted).setNextToken(next)
+                .setDraftLength(draftLength).build();
+    }
+}

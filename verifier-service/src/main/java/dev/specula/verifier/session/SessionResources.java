@@ -1,0 +1,41 @@
+package dev.specula.verifier.session;
+
+import dev.specula.engine.batch.ForwardBatcher;
+import dev.specula.engine.model.Transformer;
+import dev.specula.engine.tokenizer.Tokenizer;
+import dev.specula.verifier.draftlength.ForwardTimings;
+import dev.specula.verifier.drafter.DrafterPool;
+
+import java.util.Objects;
+
+/**
+ * What every session of one verifier shares.
+ *
+ * @param verifierId           this verifier's id, for summaries
+ * @param modelName            the target model's name, for summaries
+ * @param model                the target model
+ * @param tokenizer            its tokenizer
+ * @param fingerprint          its vocabulary fingerprint, sent to drafters
+ * @param batcher              runs every forward pass of every session
+ * @param drafters             channels and circuit breakers of the drafters
+ * @param timings              measured forward-pass times, for the draft-length policy
+ * @param blockDeadlineMs      how long a session waits for a valid block before it decodes plainly
+ * @param drafterOpenTimeoutMs how long a session waits for a drafter's ready
+ */
+public record SessionResources(String verifierId, String modelName, Transformer model, Tokenizer tokenizer,
+                               String fingerprint, ForwardBatcher batcher, DrafterPool drafters,
+                               ForwardTimings timings, long blockDeadlineMs, long drafterOpenTimeoutMs) {
+
+    public SessionResources {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(batcher, "batcher");
+        Objects.requireNonNull(drafters, "drafters");
+        Objects.requireNonNull(timings, "timings");
+    }
+
+    /** The target's context length. */
+    public int context() {
+        return model.config().contextLength();
+    }
+}

@@ -1,6 +1,7 @@
 package dev.specula.verifier;
 
 import dev.specula.engine.model.InferenceSession;
+import dev.specula.engine.spec.ChiSquare;
 import dev.specula.engine.spec.Sampler;
 import dev.specula.engine.spec.SamplingParams;
 import dev.specula.engine.spec.SparseDistribution;
@@ -9,7 +10,6 @@ import dev.specula.proto.v1.OpenSessionRequest;
 import dev.specula.proto.v1.Sampling;
 import dev.specula.proto.v1.Speculation;
 import dev.specula.proto.v1.SpeculationMode;
-import dev.specula.verifier.testing.ChiSquare;
 import dev.specula.verifier.testing.Proposer;
 import dev.specula.verifier.testing.ScriptedDrafter;
 import dev.specula.verifier.testing.SessionResult;

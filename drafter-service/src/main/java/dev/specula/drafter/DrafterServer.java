@@ -1,0 +1,120 @@
+package dev.specula.drafter;
+
+import dev.specula.engine.kernel.Backend;
+import dev.specula.engine.kernel.Backends;
+import dev.specula.rpc.GrpcServer;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * A drafter process: loads every configured draft model on one backend, starts a batcher per model, and
+ * serves {@link DrafterService} (with health and reflection) on the given transport.
+ */
+public final class DrafterServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DrafterServer.class.getName());
+    private static final long SHUTDOWN_GRACE_MILLIS = 2_000;
+
+    private final DrafterConfig config;
+    private final Backend backend;
+    private final List<DrafterModel> models;
+    private final DrafterService service;
+    private final GrpcServer server;
+    private boolean closed;
+
+    /**
+     * Loads the models and builds the server; {@link #start()} starts serving.
+     *
+     * @param config  what to serve
+     * @param builder the transport: {@code NettyServerBuilder.forPort(p)}, or an in-process builder in tests
+     * @throws IOException when a model file cannot be read (the exception names it)
+     */
+    public DrafterServer(DrafterConfig config, ServerBuilder<?> builder) throws IOException {
+        this.config = config;
+        this.backend = Backends.create(config.backend());
+        List<DrafterModel> loaded = new ArrayList<>();
+        try {
+            for (DrafterConfig.ModelSpec spec : config.models()) {
+                loaded.add(DrafterModel.load(spec, backend));
+            }
+        } catch (IOException | RuntimeException e) {
+            loaded.forEach(DrafterModel::close);
+            backend.close();
+            throw e;
+        }
+        this.models = List.copyOf(loaded);
+        this.service = new DrafterService(models, config.maxSessions(), config.minConfidence());
+        this.server = new GrpcServer("drafter", builder, service);
+    }
+
+    /** A server on a Netty transport listening on {@link DrafterConfig#port()}. */
+    public static DrafterServer create(DrafterConfig config) throws IOException {
+        return new DrafterServer(config, NettyServerBuilder.forPort(config.port()));
+    }
+
+    /** Starts serving and logs what is served. */
+    public DrafterServer start() throws IOException {
+        server.start();
+        LOG.info(() -> "drafter serving on port " + server.port() + ": " + models.stream()
+                .map(m -> m.id() + " (" + m.file().path().getFileName() + ", languages " + orAny(m.spec().languages())
+                        + ", domains " + orAny(m.spec().domains()) + ", context " + m.contextLength() + ", vocabulary "
+                        + m.fingerprint() + ")")
+                .collect(Collectors.joining(", ")) + "; backend " + backend.name() + ", max sessions "
+                + config.maxSessions() + ", min confidence " + config.minConfidence());
+        return this;
+    }
+
+    /** The port it listens on; -1 on an in-process transport. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The configuration it runs. */
+    public DrafterConfig config() {
+        return config;
+    }
+
+    /** The Propose service, with its counters. */
+    public DrafterService service() {
+        return service;
+    }
+
+    /** The loaded models, in configuration order. */
+    List<DrafterModel> models() {
+        return models;
+    }
+
+    /** Blocks until the server has terminated. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /**
+     * Graceful shutdown: ends every session (their streams fail with UNAVAILABLE, so verifiers go on
+     * without this drafter) and frees their KV caches, stops the server, then the batchers, models and backend.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            service.close();
+            server.shutdown(SHUTDOWN_GRACE_MILLIS);
+        } finally {
+            models.forEach(DrafterModel::close);
+            backend.close();
+        }
+    }
+
+    private static String orAny(List<String> values) {
+        return values.isEmpty() ? "any" : String.join("/", values);
+    }
+}

@@ -12,15 +12,15 @@ import java.nio.file.StandardCopyOption;
 /**
  * The models the mesh runs out of the box: stories260K from {@code ../shared} as target, and two drafters
  * derived from it with the engine's GGUF writer (written once under {@code target/models/}): a Q8_0 copy
- * (close to the target: high acceptance) and its first two layers (cheaper, lower acceptance). They stand in
+ * (close to the target: high acceptance) and its first four layers (cheaper, lower acceptance). They stand in
  * until the bundled multilingual family exists.
  *
  * @param target          the target model file
  * @param targetTokenizer its tokenizer (llama2.c format)
  * @param drafterQ8       the Q8_0 copy
- * @param drafterTwoLayer the first two layers, Q8_0
+ * @param drafterFourLayers the first four layers, Q8_0
  */
-public record DefaultModels(Path target, Path targetTokenizer, Path drafterQ8, Path drafterTwoLayer) {
+public record DefaultModels(Path target, Path targetTokenizer, Path drafterQ8, Path drafterFourLayers) {
 
     /** The project root: {@code -Dspecula.home} (set by the launcher), else the working directory. */
     public static Path home() {
@@ -40,16 +40,16 @@ public record DefaultModels(Path target, Path targetTokenizer, Path drafterQ8, P
         Path out = home.resolve("target/models");
         Files.createDirectories(out);
         Path q8 = out.resolve("stories260K-q8_0.gguf");
-        Path twoLayer = out.resolve("stories260K-2layers-q8_0.gguf");
+        Path fourLayers = out.resolve("stories260K-4layers-q8_0.gguf");
         try (ModelFile file = ModelFile.open(model, tokenizer)) {
             if (!Files.exists(q8)) {
                 writeAtomically(q8, tmp -> GgufExport.write(file, GgmlType.Q8_0, tmp));
             }
-            if (!Files.exists(twoLayer)) {
-                writeAtomically(twoLayer, tmp -> GgufExport.writeFirstLayers(file, 2, GgmlType.Q8_0, tmp));
+            if (!Files.exists(fourLayers)) {
+                writeAtomically(fourLayers, tmp -> GgufExport.writeFirstLayers(file, 4, GgmlType.Q8_0, tmp));
             }
         }
-        return new DefaultModels(model, tokenizer, q8, twoLayer);
+        return new DefaultModels(model, tokenizer, q8, fourLayers);
     }
 
     private interface Writer {

@@ -36,7 +36,7 @@ final class MeshBenchCommand implements Callable<Integer> {
     int maxK;
 
     @Option(names = "--drafter", defaultValue = MeshConfigs.DRAFTER_Q8,
-            description = "Drafter of the default mesh: stories-q8 or stories-2layers (default: ${DEFAULT-VALUE}).")
+            description = "Drafter of the default mesh: stories-q8 or stories-4layers (default: ${DEFAULT-VALUE}).")
     String drafter;
 
     @Option(names = "--processes", description = "Run the mesh's services as separate processes.")
@@ -61,7 +61,7 @@ final class MeshBenchCommand implements Callable<Integer> {
         try (Backend backend = Backends.create("vector");
              ModelFile targetFile = ModelFile.open(models.target(), models.targetTokenizer());
              ModelFile draftFile = ModelFile.open(drafter.equals(MeshConfigs.DRAFTER_Q8) ? models.drafterQ8()
-                     : models.drafterTwoLayer(), null)) {
+                     : models.drafterFourLayers(), null)) {
             Transformer target = targetFile.load(backend);
             Transformer draft = draftFile.load(backend);
             Generator generator = new Generator(target, targetFile.tokenizer());

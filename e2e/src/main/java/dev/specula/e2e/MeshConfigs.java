@@ -16,7 +16,7 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
 
     /** The drafter ids the default mesh serves. */
     public static final String DRAFTER_Q8 = "stories-q8";
-    public static final String DRAFTER_TWO_LAYERS = "stories-2layers";
+    public static final String DRAFTER_FOUR_LAYERS = "stories-4layers";
 
     /** Writes drafter.yaml, verifier.yaml and router.yaml into {@code dir}. */
     public void write(Path dir, DefaultModels models) throws IOException {
@@ -33,8 +33,8 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
                     model: %s
                     languages: []
                     domains: [general]
-                """.formatted(drafterPort, DRAFTER_Q8, models.drafterQ8(), DRAFTER_TWO_LAYERS,
-                models.drafterTwoLayer()));
+                """.formatted(drafterPort, DRAFTER_Q8, models.drafterQ8(), DRAFTER_FOUR_LAYERS,
+                models.drafterFourLayers()));
         Files.writeString(verifierFile(dir), """
                 id: verifier-0
                 port: %d
@@ -59,8 +59,8 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
                   languages:
                     en: [%s]
                 detectLanguages: [en, de, fr, es, it, pt, nl, ru, ja, zh, ko]
-                """.formatted(routerPort, verifierPort, DRAFTER_Q8, drafterPort, DRAFTER_TWO_LAYERS, drafterPort,
-                DRAFTER_TWO_LAYERS, DRAFTER_Q8));
+                """.formatted(routerPort, verifierPort, DRAFTER_Q8, drafterPort, DRAFTER_FOUR_LAYERS, drafterPort,
+                DRAFTER_FOUR_LAYERS, DRAFTER_Q8));
     }
 
     public static Path drafterFile(Path dir) {

@@ -2,7 +2,7 @@ package dev.specula.e2e;
 
 import dev.specula.drafter.DrafterConfig;
 import dev.specula.drafter.DrafterServer;
-import dev.specula.router.RouterConfig;
+import dev.specula.router.config.RouterConfig;
 import dev.specula.router.RouterServer;
 import dev.specula.verifier.VerifierConfig;
 import dev.specula.verifier.VerifierServer;

@@ -82,7 +82,7 @@ class MeshGreedyEquivalenceTest {
 
     @Test
     void generate_everyDraftLengthBothDraftersAndAuto_identicalToTargetOnly() {
-        for (String drafter : List.of(MeshConfigs.DRAFTER_Q8, MeshConfigs.DRAFTER_TWO_LAYERS)) {
+        for (String drafter : List.of(MeshConfigs.DRAFTER_Q8, MeshConfigs.DRAFTER_FOUR_LAYERS)) {
             for (int k : new int[] {1, 3, 8}) {
                 for (int i = 0; i < PROMPTS.size(); i += 3) {
                     MeshClient.Completion done = client.generate(request(PROMPTS.get(i),

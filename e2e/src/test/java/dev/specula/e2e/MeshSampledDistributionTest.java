@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * seeded requests, against the target's exact joint distribution (computed in-process), by Pearson's
  * chi-square with p > 1e-3. Drafting with k = 1 at T = 1 means the first token is a verified draft or a
  * recovered token and the second a bonus or the next block's first, so every branch of the acceptance rule
- * feeds the counts. The 2-layer drafter disagrees with the target often enough that rejections are common.
+ * feeds the counts. The 4-layer drafter disagrees with the target often enough that rejections are common.
  */
 class MeshSampledDistributionTest {
 
@@ -59,7 +59,7 @@ class MeshSampledDistributionTest {
              MeshClient client = new MeshClient(mesh.routerTarget())) {
             for (int seed = 0; seed < REQUESTS; seed++) {
                 GenerateRequest request = GenerateRequest.newBuilder().setPrompt(PROMPT).setMaxTokens(2)
-                        .setDrafter(MeshConfigs.DRAFTER_TWO_LAYERS)
+                        .setDrafter(MeshConfigs.DRAFTER_FOUR_LAYERS)
                         .setSampling(Sampling.newBuilder().setTemperature(TEMPERATURE).setSeed(seed))
                         .setSpeculation(Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_FIXED)
                                 .setDraftLength(1))

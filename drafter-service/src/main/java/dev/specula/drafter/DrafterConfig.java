@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * port: 50053            # optional, default 50053 (0 = any free port)
- * backend: vector        # optional, "vector" (default) or "naive"
+ * backend: vector        # optional: "vector" (default), "naive", "cuda" or "auto"
  * maxSessions: 64        # optional, default 64; more concurrent sessions are refused (RESOURCE_EXHAUSTED)
  * minConfidence: 0.0     # optional, in [0, 1), default 0 (off)
  * models:                # at least one; the first is the default for sessions that name none

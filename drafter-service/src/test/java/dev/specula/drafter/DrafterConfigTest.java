@@ -69,7 +69,7 @@ class DrafterConfigTest {
                 List.of("models:\n  - id: a\n    model: a.gguf\n  - id: a\n    model: b.gguf\n", "models[1].id: a appears twice"),
                 List.of("models:\n  - id: a\n    model: a.gguf\n    languages: en\n", "models[0].languages: "),
                 List.of("models:\n  - id: a\n    model: a.gguf\n    colour: red\n", "models[0].colour: unknown field"),
-                List.of("backend: cuda\n" + model, "backend: cuda (expected: one of [naive, vector])"),
+                List.of("backend: tpu\n" + model, "backend: tpu (expected: one of [naive, vector, cuda, auto])"),
                 List.of("port: 70000\n" + model, "port: 70000"),
                 List.of("port: fifty\n" + model, "port: \"fifty\""),
                 List.of("maxSessions: 0\n" + model, "maxSessions: 0"),

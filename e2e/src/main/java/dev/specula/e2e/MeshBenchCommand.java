@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,9 +36,17 @@ final class MeshBenchCommand implements Callable<Integer> {
     @Option(names = "--max-k", defaultValue = "8", description = "Largest fixed draft length (default: ${DEFAULT-VALUE}).")
     int maxK;
 
-    @Option(names = "--drafter", defaultValue = MeshConfigs.DRAFTER_Q8,
-            description = "Drafter of the default mesh: stories-q8 or stories-4layers (default: ${DEFAULT-VALUE}).")
-    String drafter;
+    @Option(names = "--far-drafter", description = "Use the default mesh's 4-layer drafter instead of its Q8_0 copy.")
+    boolean farDrafter;
+
+    @Option(names = "--target", description = "Another target model (GGUF or llama2.c .bin) instead of stories260K.")
+    Path target;
+
+    @Option(names = "--target-tokenizer", description = "Its llama2.c tokenizer, for a .bin target.")
+    Path targetTokenizer;
+
+    @Option(names = "--draft-model", description = "The drafter for --target (it must share its vocabulary).")
+    Path draftModel;
 
     @Option(names = "--processes", description = "Run the mesh's services as separate processes.")
     boolean processes;
@@ -54,28 +63,33 @@ final class MeshBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-tokens/--max-k: " + maxTokens + "/" + maxK
                     + " (expected: > 0 and 1..16)");
         }
-        DefaultModels models = DefaultModels.ensure();
+        if ((target == null) != (draftModel == null)) {
+            throw new IllegalArgumentException("--target/--draft-model: give both or neither");
+        }
+        DefaultModels models = target == null ? DefaultModels.ensure()
+                : new DefaultModels(target, targetTokenizer, draftModel, draftModel);
+        Path draftPath = farDrafter ? models.drafterFourLayers() : models.drafterQ8();
+        String drafter = MeshConfigs.modelId(draftPath);
         List<String> prompts = DemoPrompts.ALL.stream().map(DemoPrompts.Prompt::text).toList();
         List<Row> inProcess = new ArrayList<>();
         Row targetOnly;
         try (Backend backend = Backends.create("vector");
              ModelFile targetFile = ModelFile.open(models.target(), models.targetTokenizer());
-             ModelFile draftFile = ModelFile.open(drafter.equals(MeshConfigs.DRAFTER_Q8) ? models.drafterQ8()
-                     : models.drafterFourLayers(), null)) {
-            Transformer target = targetFile.load(backend);
+             ModelFile draftFile = ModelFile.open(draftPath, null)) {
+            Transformer targetModel = targetFile.load(backend);
             Transformer draft = draftFile.load(backend);
-            Generator generator = new Generator(target, targetFile.tokenizer());
+            Generator generator = new Generator(targetModel, targetFile.tokenizer());
             // The same stops as target-only generation: EOS, and BOS (a new story).
             int[] stops = {targetFile.tokenizer().eosId(), targetFile.tokenizer().bosId()};
             System.err.println("bench mesh: warming up in-process ...");
             for (int r = 0; r < 3; r++) {
                 runTargetOnly(generator, prompts);
-                runInProcess(target, draft, generator, prompts, 4, stops);
+                runInProcess(targetModel, draft, generator, prompts, 4, stops);
             }
             System.err.println("bench mesh: (a) target only, (b) in-process speculative ...");
             targetOnly = runTargetOnly(generator, prompts);
             for (int k = 1; k <= maxK; k++) {
-                inProcess.add(runInProcess(target, draft, generator, prompts, k, stops));
+                inProcess.add(runInProcess(targetModel, draft, generator, prompts, k, stops));
             }
         }
         List<Row> meshOff = new ArrayList<>();
@@ -88,16 +102,16 @@ final class MeshBenchCommand implements Callable<Integer> {
              MeshClient client = new MeshClient(mesh.routerTarget())) {
             System.err.println("bench mesh: warming up the mesh ...");
             for (int r = 0; r < 3; r++) {
-                runMesh(client, prompts, SpeculationMode.SPECULATION_MODE_FIXED, 4, true);
-                runMesh(client, prompts, SpeculationMode.SPECULATION_MODE_FIXED, 4, false);
+                runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, 4, true);
+                runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, 4, false);
             }
             System.err.println("bench mesh: (c) the mesh over loopback ...");
-            meshPlain = runMesh(client, prompts, SpeculationMode.SPECULATION_MODE_OFF, 0, false);
+            meshPlain = runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_OFF, 0, false);
             for (int k = 1; k <= maxK; k++) {
-                meshOff.add(runMesh(client, prompts, SpeculationMode.SPECULATION_MODE_FIXED, k, false));
-                meshOn.add(runMesh(client, prompts, SpeculationMode.SPECULATION_MODE_FIXED, k, true));
+                meshOff.add(runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, k, false));
+                meshOn.add(runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, k, true));
             }
-            meshAuto = runMesh(client, prompts, SpeculationMode.SPECULATION_MODE_AUTO, 0, true);
+            meshAuto = runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_AUTO, 0, true);
         }
         System.out.printf("%d prompts x %d tokens, greedy, drafter %s; ratios against (a) target-only in-process%n",
                 prompts.size(), maxTokens, drafter);
@@ -143,7 +157,8 @@ final class MeshBenchCommand implements Callable<Integer> {
         return new Row("in-process k=" + k, tokens, (System.nanoTime() - start) / 1e9);
     }
 
-    private Row runMesh(MeshClient client, List<String> prompts, SpeculationMode mode, int k, boolean draftAhead) {
+    private Row runMesh(MeshClient client, List<String> prompts, String drafter, SpeculationMode mode, int k,
+                        boolean draftAhead) {
         long tokens = 0;
         long start = System.nanoTime();
         for (String prompt : prompts) {

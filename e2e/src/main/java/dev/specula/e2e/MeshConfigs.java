@@ -14,13 +14,25 @@ import java.nio.file.Path;
  */
 public record MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
 
-    /** The drafter ids the default mesh serves. */
-    public static final String DRAFTER_Q8 = "stories-q8";
-    public static final String DRAFTER_FOUR_LAYERS = "stories-4layers";
+    /** The drafter ids of the default mesh: each drafter's id is its file name without the extension. */
+    public static final String DRAFTER_Q8 = "stories260K-q8_0";
+    public static final String DRAFTER_FOUR_LAYERS = "stories260K-4layers-q8_0";
 
-    /** Writes drafter.yaml, verifier.yaml and router.yaml into {@code dir}. */
+    /** A model's name in the mesh (drafter id, target model name): its file's name without the extension. */
+    public static String modelId(Path model) {
+        String name = model.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /**
+     * Writes drafter.yaml, verifier.yaml and router.yaml into {@code dir}. English routes to the close drafter
+     * first; every other language to the smaller one.
+     */
     public void write(Path dir, DefaultModels models) throws IOException {
         Files.createDirectories(dir);
+        String close = modelId(models.drafterQ8());
+        String small = modelId(models.drafterFourLayers());
         Files.writeString(drafterFile(dir), """
                 port: %d
                 backend: vector
@@ -29,38 +41,40 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
                     model: %s
                     languages: [en]
                     domains: [general]
+                """.formatted(drafterPort, close, models.drafterQ8()) + (small.equals(close) ? "" : """
                   - id: %s
                     model: %s
                     languages: []
                     domains: [general]
-                """.formatted(drafterPort, DRAFTER_Q8, models.drafterQ8(), DRAFTER_FOUR_LAYERS,
-                models.drafterFourLayers()));
+                """.formatted(small, models.drafterFourLayers())));
         Files.writeString(verifierFile(dir), """
                 id: verifier-0
                 port: %d
-                modelName: stories260K
+                modelName: %s
                 model: %s
-                tokenizer: %s
                 backend: vector
-                """.formatted(verifierPort, models.target(), models.targetTokenizer()));
+                """.formatted(verifierPort, modelId(models.target()), models.target())
+                + (models.targetTokenizer() == null ? "" : "tokenizer: " + models.targetTokenizer() + "\n"));
         Files.writeString(routerFile(dir), """
                 port: %d
-                defaultModel: stories260K
+                defaultModel: %s
                 models:
-                  stories260K: ["localhost:%d"]
+                  %s: ["localhost:%d"]
                 drafters:
                   - id: %s
                     targets: ["localhost:%d"]
                     languages: [en]
+                """.formatted(routerPort, modelId(models.target()), modelId(models.target()), verifierPort, close,
+                drafterPort) + (small.equals(close) ? "" : """
                   - id: %s
                     targets: ["localhost:%d"]
+                """.formatted(small, drafterPort)) + """
                 routes:
                   defaultDrafters: [%s]
                   languages:
                     en: [%s]
                 detectLanguages: [en, de, fr, es, it, pt, nl, ru, ja, zh, ko]
-                """.formatted(routerPort, verifierPort, DRAFTER_Q8, drafterPort, DRAFTER_FOUR_LAYERS, drafterPort,
-                DRAFTER_FOUR_LAYERS, DRAFTER_Q8));
+                """.formatted(small, close));
     }
 
     public static Path drafterFile(Path dir) {

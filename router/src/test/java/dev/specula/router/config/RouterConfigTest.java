@@ -76,13 +76,15 @@ class RouterConfigTest {
     }
 
     @Test
-    void load_exampleInModule_valid() throws IOException {
-        RouterConfig config = RouterConfig.load(Path.of("router.example.yaml"));
+    void load_exampleFile_valid() throws IOException {
+        // The example users copy, in the project's config/ folder (tests run in router/).
+        RouterConfig config = RouterConfig.load(Path.of("../config/router.yaml"));
 
-        assertThat(config.models().get("stories")).hasSize(2);
-        assertThat(config.routes().domains().get("code")).containsExactly("stories-code", "stories-small");
+        assertThat(config.models().get("stories260K")).containsExactly("localhost:50052");
+        assertThat(config.routes().languages().get("en"))
+                .containsExactly("stories260K-q8_0", "stories260K-4layers-q8_0");
         assertThat(config.domainRules().getFirst().compiled().matcher("please def fib(n):").find()).isTrue();
-        assertThat(config.detectLanguages()).containsExactly("en", "de", "fr", "es", "ru", "ja", "zh");
+        assertThat(config.detectLanguages()).contains("en", "de", "fr", "es", "ru", "ja", "zh");
     }
 
     @Test

@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("demo: warming up ...");
             client.generate(request(DemoPrompts.ALL.getFirst().text(), SpeculationMode.SPECULATION_MODE_AUTO));
             client.generate(request(DemoPrompts.ALL.getFirst().text(), SpeculationMode.SPECULATION_MODE_OFF));
-            out.printf("%-4s %-16s %6s %10s %9s %9s %11s %8s %s%n", "lang", "drafter", "tokens", "acceptance",
+            out.printf("%-4s %-26s %6s %10s %9s %9s %11s %8s %s%n", "lang", "drafter", "tokens", "acceptance",
                     "mean len", "tok/s", "target tok/s", "speedup", "output");
             long tokens = 0;
             double specMs = 0;
@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
                 MeshClient.Completion plain = client.generate(request(prompt.text(), SpeculationMode.SPECULATION_MODE_OFF));
                 GenerationSummary s = spec.summary();
                 GenerationSummary p = plain.summary();
-                out.printf("%-4s %-16s %6d %10.2f %9.2f %9.1f %11.1f %7.2fx %s%n", s.getLanguage(),
+                out.printf("%-4s %-26s %6d %10.2f %9.2f %9.1f %11.1f %7.2fx %s%n", s.getLanguage(),
                         s.getDrafterId().isEmpty() ? "none" : s.getDrafterId(), s.getCompletionTokens(),
                         s.getAcceptanceRate(), s.getMeanAcceptedLength(), s.getTokensPerSecond(),
                         p.getTokensPerSecond(), s.getTokensPerSecond() / p.getTokensPerSecond(),

@@ -74,6 +74,8 @@ class MeshSampledDistributionTest {
             }
         }
         ChiSquare.Statistic statistic = ChiSquare.pearson(observed, joint);
+        System.out.printf("sampled through the mesh: %d requests, %s, acceptance %.3f%n", REQUESTS, statistic,
+                accepted / drafted);
         assertThat(statistic.pValue()).as(statistic.toString()).isGreaterThan(1e-3);
         // The test means something only if drafts were both accepted and rejected.
         assertThat(accepted / drafted).as("acceptance rate").isBetween(0.05, 0.95);

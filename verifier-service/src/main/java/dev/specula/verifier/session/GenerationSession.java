@@ -16,6 +16,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -86,8 +87,12 @@ public final class GenerationSession implements Runnable {
     public void run() {
         try (InferenceSession session = res.model().newSession(context)) {
             kv = session;
+            loadSequence();
+            // The drafter's handshake and prefill run while the target prefills, not before it.
+            CompletableFuture<Void> opening = CompletableFuture.runAsync(() -> drafter.open(sequence, length),
+                    task -> Thread.ofVirtual().name("drafter-open-" + spec.sessionId()).start(task));
             prefill();
-            drafter.open(sequence, length);
+            opening.join();
             loop();
             if (stopReason != null) {
                 endStopped();
@@ -126,13 +131,17 @@ public final class GenerationSession implements Runnable {
         }
     }
 
-    private void prefill() {
+    /** The committed sequence so far: the prompt, and the tokens a resumed session already sent. */
+    private void loadSequence() {
         int[] prompt = spec.promptTokens();
         int[] resumed = spec.committedTokens();
         System.arraycopy(prompt, 0, sequence, 0, prompt.length);
         System.arraycopy(resumed, 0, sequence, prompt.length, resumed.length);
         length = prompt.length + resumed.length;
         generated = resumed.length;
+    }
+
+    private void prefill() {
         if (length > 1) {
             forward(Arrays.copyOf(sequence, length - 1), false);
         }

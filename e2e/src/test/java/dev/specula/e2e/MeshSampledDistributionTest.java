@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MeshSampledDistributionTest {
 
-    private static final String PROMPT = "Once upon a time";
+    private static final String PROMPT = "Lily saw a";
     private static final int REQUESTS = 1500;
     private static final float TEMPERATURE = 1.0f;
 

@@ -5,7 +5,6 @@ import dev.specula.engine.kernel.Backends;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.tensor.WeightTensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
         double allThreads = MemoryBandwidth.copyBytesPerSecond(512L << 20, threads, 5);
         double bandwidth = Math.max(oneThread, allThreads);
         try (ModelFile file = ModelFile.open(model, tokenizer)) {
-            long weightBytes = weightBytesPerToken(file);
+            long weightBytes = file.weightBytesPerToken();
             double boundTokensPerSecond = bandwidth / weightBytes;
             System.out.printf("model %s: %s, %.1fM parameters, %.1f MB of weights read per decoded token%n",
                     model.getFileName(), file.config().architecture(),
@@ -152,18 +151,6 @@ final class BenchCommand implements Callable<Integer> {
             }
             return new Row(decode, prefill, ratios);
         }
-    }
-
-    /** Weight bytes one decode step reads: every matrix and norm, and the embedding only as the tied classifier. */
-    private static long weightBytesPerToken(ModelFile file) {
-        long bytes = 0;
-        for (WeightTensor t : file.tensors().values()) {
-            bytes += t.data().byteSize();
-        }
-        if (file.tensors().containsKey("output.weight")) {
-            bytes -= file.tensors().get("token_embd.weight").data().byteSize();
-        }
-        return bytes;
     }
 
     private static int syntheticToken(int i, int vocab) {

@@ -53,6 +53,21 @@ public record ModelFile(Path path, LlamaConfig config, Map<String, WeightTensor>
         return new Transformer(path, config, tensors, backend);
     }
 
+    /**
+     * Weight bytes one decode step reads, the memory-bandwidth bound's numerator: every tensor, with the
+     * embedding table counted only when it is also the classifier (a lookup reads one row of it).
+     */
+    public long weightBytesPerToken() {
+        long bytes = 0;
+        for (WeightTensor t : tensors.values()) {
+            bytes += t.data().byteSize();
+        }
+        if (tensors.containsKey("output.weight")) {
+            bytes -= tensors.get("token_embd.weight").data().byteSize();
+        }
+        return bytes;
+    }
+
     /** Unmaps the tensors; transformers loaded from them must not be used afterwards. */
     @Override
     public void close() {

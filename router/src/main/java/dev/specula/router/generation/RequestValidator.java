@@ -5,6 +5,7 @@ import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.Sampling;
 import dev.specula.proto.v1.Speculation;
 import dev.specula.proto.v1.SpeculationMode;
+import dev.specula.rpc.Utf8;
 import io.grpc.Status;
 import io.grpc.StatusException;
 

@@ -6,14 +6,10 @@ import dev.specula.engine.spec.SamplingParams;
 import dev.specula.proto.v1.OpenSessionRequest;
 import dev.specula.proto.v1.Sampling;
 import dev.specula.proto.v1.Speculation;
+import dev.specula.rpc.Utf8;
 import io.grpc.Status;
 import io.grpc.StatusException;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +55,7 @@ public final class RequestValidator {
         if (promptBytes.isEmpty()) {
             throw invalid("prompt: empty (expected: non-empty UTF-8 text)");
         }
-        int bad = invalidUtf8Offset(promptBytes);
+        int bad = Utf8.firstMalformedByte(promptBytes);
         if (bad >= 0) {
             throw invalid("prompt: invalid UTF-8 at byte " + bad + " (expected: UTF-8 text)");
         }
@@ -144,7 +140,7 @@ public final class RequestValidator {
             if (bytes.isEmpty() || bytes.size() > MAX_STOP_BYTES) {
                 throw invalid("stop[" + i + "]: " + bytes.size() + " bytes (expected: 1.." + MAX_STOP_BYTES + ")");
             }
-            int bad = invalidUtf8Offset(bytes);
+            int bad = Utf8.firstMalformedByte(bytes);
             if (bad >= 0) {
                 throw invalid("stop[" + i + "]: invalid UTF-8 at byte " + bad + " (expected: UTF-8 text)");
             }
@@ -181,25 +177,6 @@ public final class RequestValidator {
                     + " (expected: OFF, AUTO or FIXED)");
         };
         return new SpeculationPlan(mode, length, max, !s.hasDraftAhead() || s.getDraftAhead());
-    }
-
-    /** The offset of the first byte that is not valid UTF-8, or -1. */
-    static int invalidUtf8Offset(ByteString bytes) {
-        if (bytes.isValidUtf8()) {
-            return -1;
-        }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = bytes.asReadOnlyByteBuffer();
-        try {
-            decoder.decode(in);
-            return 0; // protobuf and the JDK disagree (surrogates): report the start
-        } catch (MalformedInputException e) {
-            return in.position();
-        } catch (CharacterCodingException e) {
-            return in.position();
-        }
     }
 
     private static StatusException invalid(String message) {

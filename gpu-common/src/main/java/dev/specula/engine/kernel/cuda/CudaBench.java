@@ -3,7 +3,6 @@ package dev.specula.engine.kernel.cuda;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.tensor.WeightTensor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,7 +52,7 @@ public final class CudaBench implements Callable<Integer> {
             throw new IllegalArgumentException("--prompt-tokens, --decode-tokens, --max-k, --repeats (expected: all > 0)");
         }
         try (ModelFile file = ModelFile.open(model, tokenizer); CudaBackend cuda = new CudaBackend()) {
-            long weightBytes = weightBytesPerToken(file);
+            long weightBytes = file.weightBytesPerToken();
             double bandwidth = cuda.copyBytesPerSecond(1L << 30, 5);
             double bound = bandwidth / weightBytes;
             System.out.printf(Locale.ROOT, "model %s: %.1fM parameters, %.1f MB of weights read per decoded token%n",
@@ -117,18 +116,6 @@ public final class CudaBench implements Callable<Integer> {
                     median(times) / step));
         }
         System.out.println(verify.toString().trim());
-    }
-
-    /** Weight bytes one decode step reads: every tensor, and the embedding only as the tied classifier. */
-    private static long weightBytesPerToken(ModelFile file) {
-        long bytes = 0;
-        for (WeightTensor t : file.tensors().values()) {
-            bytes += t.data().byteSize();
-        }
-        if (file.tensors().containsKey("output.weight")) {
-            bytes -= file.tensors().get("token_embd.weight").data().byteSize();
-        }
-        return bytes;
     }
 
     private static int token(int i, int vocab) {

@@ -1,4 +1,4 @@
-package dev.specula.router.generation;
+package dev.specula.rpc;
 
 import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;

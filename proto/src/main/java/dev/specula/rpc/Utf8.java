@@ -1,4 +1,4 @@
-package dev.specula.router.generation;
+package dev.specula.rpc;
 
 import com.google.protobuf.ByteString;
 
@@ -9,8 +9,8 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Where UTF-8 goes wrong: the fields the protobuf parser does not validate are checked here. */
-final class Utf8 {
+/** Where UTF-8 goes wrong, for the string fields the protobuf parser leaves unvalidated (prompt, stop). */
+public final class Utf8 {
 
     private Utf8() {
     }
@@ -19,7 +19,7 @@ final class Utf8 {
      * The offset of the first byte of the first malformed sequence in {@code bytes}, or -1 when they are
      * well-formed UTF-8 (no overlong forms, no surrogates, nothing truncated at the end).
      */
-    static int firstMalformedByte(ByteString bytes) {
+    public static int firstMalformedByte(ByteString bytes) {
         if (bytes.isValidUtf8()) {
             return -1;
         }

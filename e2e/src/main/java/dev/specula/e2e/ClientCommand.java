@@ -4,6 +4,8 @@ import com.google.protobuf.util.JsonFormat;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.GenerationSummary;
 import dev.specula.proto.v1.Sampling;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,7 +72,19 @@ final class ClientCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
         try (MeshClient client = new MeshClient(target)) {
-            MeshClient.Completion done = client.generate(request.build(), event -> {
+            MeshClient.Completion done = generate(client, request.build(), out, printer);
+            if (!json) {
+                out.println();
+                System.err.println(describe(done.summary()));
+            }
+        }
+        return 0;
+    }
+
+    private MeshClient.Completion generate(MeshClient client, GenerateRequest request, PrintStream out,
+                                           JsonFormat.Printer printer) {
+        try {
+            return client.generate(request, event -> {
                 if (json) {
                     out.println(print(printer, event));
                 } else if (event.hasDelta()) {
@@ -78,12 +92,13 @@ final class ClientCommand implements Callable<Integer> {
                     out.flush();
                 }
             });
-            if (!json) {
-                out.println();
-                System.err.println(describe(done.summary()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                throw Status.UNAVAILABLE.withDescription("router at " + target + ": "
+                        + e.getStatus().getDescription()).withCause(e).asRuntimeException();
             }
+            throw e;
         }
-        return 0;
     }
 
     private static String print(JsonFormat.Printer printer, com.google.protobuf.MessageOrBuilder message) {

@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
  * router as a client would, once with speculation and once on the target alone, and prints what each did.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start router, verifier and drafter on loopback, run the built-in multilingual prompts through",
-                "the router (speculative, then target-only for the speedup), print a table, shut down."})
+        description = {"Run the built-in multilingual prompts through a mesh on loopback and print what each did.",
+                "Starts router, verifier and drafter, runs every prompt speculative and then target-only (for the",
+                "speedup), prints a table per prompt and totals, and shuts down."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--max-tokens", defaultValue = "128", description = "Tokens per prompt (default: ${DEFAULT-VALUE}).")

@@ -11,8 +11,9 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code specula serve router|verifier|drafter --config FILE} and {@code specula serve all [--port P]}. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run one service of the mesh from its configuration file (examples in config/), or the whole",
-                "mesh on loopback with the default models (all). Runs until stopped; SIGTERM shuts down gracefully."})
+        description = {"Run one service of the mesh, or the whole mesh on loopback (all).",
+                "A service reads its YAML configuration (examples in config/); 'all' uses the default models.",
+                "Runs until stopped; SIGTERM shuts down gracefully."})
 final class ServeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "ROLE", description = "router, verifier, drafter, or all.")

@@ -9,8 +9,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,9 +35,8 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.err.println("demo: preparing the default models ...");
         DefaultModels models = DefaultModels.ensure();
-        Path work = Files.createTempDirectory("specula-demo");
         LocalMesh.Mode mode = oneJvm ? LocalMesh.Mode.ONE_JVM : LocalMesh.Mode.PROCESSES;
-        try (LocalMesh mesh = LocalMesh.start(models, 0, mode, work, step -> System.err.println("demo: " + step));
+        try (LocalMesh mesh = LocalMesh.startInTempDir(models, 0, mode, step -> System.err.println("demo: " + step));
              MeshClient client = new MeshClient(mesh.routerTarget())) {
             System.err.println("demo: warming up ...");
             client.generate(request(DemoPrompts.ALL.getFirst().text(), SpeculationMode.SPECULATION_MODE_AUTO));

@@ -10,11 +10,16 @@ import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The whole mesh on loopback: a drafter, a verifier and a router with the default models, either as three
@@ -30,11 +35,24 @@ public final class LocalMesh implements AutoCloseable {
 
     private final MeshConfigs ports;
     private final List<Role.Running> inJvm = new ArrayList<>();
-    private final List<Process> processes = new ArrayList<>();
-    private Process drafter;
+    private final Map<Role, Process> processes = new EnumMap<>(Role.class);
+    private final Path workDir;
+    private boolean ownsWorkDir;
 
-    private LocalMesh(MeshConfigs ports) {
+    private LocalMesh(MeshConfigs ports, Path workDir) {
         this.ports = ports;
+        this.workDir = workDir;
+    }
+
+    /**
+     * Starts the mesh with its configuration files (and the processes' logs) in a new temporary folder,
+     * deleted by {@link #close()}; kept when the start fails, for its logs.
+     */
+    public static LocalMesh startInTempDir(DefaultModels models, int routerPort, Mode mode, Consumer<String> progress)
+            throws IOException {
+        LocalMesh mesh = start(models, routerPort, mode, Files.createTempDirectory("specula-mesh"), progress);
+        mesh.ownsWorkDir = true;
+        return mesh;
     }
 
     /**
@@ -48,7 +66,7 @@ public final class LocalMesh implements AutoCloseable {
                                   Consumer<String> progress) throws IOException {
         MeshConfigs ports = new MeshConfigs(freePort(), freePort(), routerPort == 0 ? freePort() : routerPort);
         ports.write(workDir, models);
-        LocalMesh mesh = new LocalMesh(ports);
+        LocalMesh mesh = new LocalMesh(ports, workDir);
         try {
             mesh.startRole(Role.DRAFTER, MeshConfigs.drafterFile(workDir), ports.drafterPort(), mode, workDir, progress);
             mesh.startRole(Role.VERIFIER, MeshConfigs.verifierFile(workDir), ports.verifierPort(), mode, workDir, progress);
@@ -71,10 +89,7 @@ public final class LocalMesh implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(workDir.resolve(role.cliName() + ".log").toFile())
                     .start();
-            processes.add(process);
-            if (role == Role.DRAFTER) {
-                drafter = process;
-            }
+            processes.put(role, process);
         }
         awaitServing(role, port);
     }
@@ -104,10 +119,11 @@ public final class LocalMesh implements AutoCloseable {
                 } catch (StatusRuntimeException notYet) {
                     // still starting
                 }
-                for (Process p : processes) {
-                    if (!p.isAlive()) {
-                        throw new IllegalStateException(role.cliName() + " process exited with " + p.exitValue()
-                                + " during start (see its log beside the configuration files)");
+                for (Map.Entry<Role, Process> p : processes.entrySet()) {
+                    if (!p.getValue().isAlive()) {
+                        throw new IllegalStateException(p.getKey().cliName() + " process exited with "
+                                + p.getValue().exitValue() + " while " + role.cliName() + " was starting (logs: "
+                                + workDir + ")");
                     }
                 }
                 if (System.currentTimeMillis() > deadline) {
@@ -129,6 +145,11 @@ public final class LocalMesh implements AutoCloseable {
         return "localhost:" + ports.routerPort();
     }
 
+    /** Where the configuration files (and the processes' logs) are. */
+    public Path workDir() {
+        return workDir;
+    }
+
     /** The ports in use. */
     public MeshConfigs ports() {
         return ports;
@@ -136,6 +157,7 @@ public final class LocalMesh implements AutoCloseable {
 
     /** Kills the drafter process at once (SIGKILL), as a crash would. Only in {@link Mode#PROCESSES}. */
     public void killDrafter() {
+        Process drafter = processes.get(Role.DRAFTER);
         if (drafter == null) {
             throw new IllegalStateException("the drafter runs in this JVM (expected: Mode.PROCESSES)");
         }
@@ -145,12 +167,9 @@ public final class LocalMesh implements AutoCloseable {
     /** Stops the router, verifier and drafter in that order, gracefully (SIGTERM for processes). */
     @Override
     public void close() {
-        for (int i = inJvm.size() - 1; i >= 0; i--) {
-            inJvm.get(i).close();
-        }
+        inJvm.reversed().forEach(Role.Running::close);
         inJvm.clear();
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            Process p = processes.get(i);
+        for (Process p : new ArrayList<>(processes.values()).reversed()) {
             p.destroy();
             try {
                 if (!p.waitFor(15, TimeUnit.SECONDS)) {
@@ -162,6 +181,17 @@ public final class LocalMesh implements AutoCloseable {
             }
         }
         processes.clear();
+        if (ownsWorkDir) {
+            deleteQuietly(workDir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temporary folder is not worth failing a shutdown for
+        }
     }
 
     private static int freePort() {

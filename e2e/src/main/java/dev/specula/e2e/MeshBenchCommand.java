@@ -15,7 +15,6 @@ import dev.specula.proto.v1.SpeculationMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +96,7 @@ final class MeshBenchCommand implements Callable<Integer> {
         Row meshAuto;
         Row meshPlain;
         LocalMesh.Mode mode = processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM;
-        try (LocalMesh mesh = LocalMesh.start(models, 0, mode, Files.createTempDirectory("specula-bench"),
+        try (LocalMesh mesh = LocalMesh.startInTempDir(models, 0, mode,
                 step -> System.err.println("bench mesh: " + step));
              MeshClient client = new MeshClient(mesh.routerTarget())) {
             System.err.println("bench mesh: warming up the mesh ...");

@@ -4,7 +4,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -34,11 +33,12 @@ final class ServeCommand implements Callable<Integer> {
         AutoCloseable running;
         if (role.equals("all")) {
             DefaultModels models = DefaultModels.ensure();
-            Path work = Files.createTempDirectory("specula-mesh");
-            running = LocalMesh.start(models, port, processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM,
-                    work, step -> System.err.println("serve all: " + step));
+            LocalMesh mesh = LocalMesh.startInTempDir(models, port,
+                    processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM,
+                    step -> System.err.println("serve all: " + step));
+            running = mesh;
             System.err.printf("serve all: mesh ready, router on localhost:%d (configs in %s); Ctrl-C or SIGTERM stops it%n",
-                    port, work);
+                    port, mesh.workDir());
         } else {
             Role r = Role.of(role);
             if (config == null) {

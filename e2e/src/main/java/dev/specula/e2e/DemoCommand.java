@@ -38,9 +38,12 @@ final class DemoCommand implements Callable<Integer> {
         LocalMesh.Mode mode = oneJvm ? LocalMesh.Mode.ONE_JVM : LocalMesh.Mode.PROCESSES;
         try (LocalMesh mesh = LocalMesh.startInTempDir(models, 0, mode, step -> System.err.println("demo: " + step));
              MeshClient client = new MeshClient(mesh.routerTarget())) {
-            System.err.println("demo: warming up ...");
-            client.generate(request(DemoPrompts.ALL.getFirst().text(), SpeculationMode.SPECULATION_MODE_AUTO));
-            client.generate(request(DemoPrompts.ALL.getFirst().text(), SpeculationMode.SPECULATION_MODE_OFF));
+            // Fresh JVMs run slowly until the JIT has compiled the hot paths: one untimed pass over the prompts.
+            System.err.println("demo: warming up (every prompt once, untimed) ...");
+            for (DemoPrompts.Prompt prompt : DemoPrompts.ALL) {
+                client.generate(request(prompt.text(), SpeculationMode.SPECULATION_MODE_AUTO));
+                client.generate(request(prompt.text(), SpeculationMode.SPECULATION_MODE_OFF));
+            }
             out.printf("%-4s %-26s %6s %10s %9s %9s %11s %8s %s%n", "lang", "drafter", "tokens", "acceptance",
                     "mean len", "tok/s", "target tok/s", "speedup", "output");
             long tokens = 0;

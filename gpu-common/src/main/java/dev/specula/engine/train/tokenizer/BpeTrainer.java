@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -28,7 +29,7 @@ public final class BpeTrainer {
 
     /** A trainer for {@code config}. */
     public BpeTrainer(BpeTrainerConfig config) {
-        this.config = config;
+        this.config = Objects.requireNonNull(config, "config");
     }
 
     /** The tokenizer learned from {@code texts} (each split into words on its own). */

@@ -16,10 +16,11 @@ import java.util.Set;
  * to a merge site; the most frequent pair comes from a priority queue whose stale entries are re-queued with
  * the live count when they surface.
  *
- * <p>A merge whose result spells a piece that already exists (another merge's result, or a special token)
- * is skipped: with one merge per piece, every pair involving a symbol ranks after the merge that made it,
- * so applying the merges by rank to a word (as {@code Gpt2BpeTokenizer} does) ends in exactly the
- * segmentation training left that word in.
+ * <p>Applying the merges by rank to a word (as {@code Gpt2BpeTokenizer} does) ends in exactly the
+ * segmentation training left that word in, provided each piece is made by one merge only: then every pair
+ * involving a symbol ranks after the merge that made it. Left-to-right merging within words seems never to
+ * spell a piece twice (not seen on the corpus or on random words over a tiny alphabet), but the invariant
+ * is cheap to enforce, so a merge whose result spells an existing piece (or a special token) is skipped.
  */
 final class PairMerger {
 

@@ -134,8 +134,8 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** The pieces GPT-2's regex splits {@code text} into; merges never cross them. */
-    static List<String> preTokenize(String text) {
+    /** The pieces GPT-2's regex splits {@code text} into; merges never cross them (a BPE trainer counts these). */
+    public static List<String> preTokenize(String text) {
         List<String> words = new ArrayList<>();
         Matcher m = PRE_TOKENIZER.matcher(text);
         while (m.find()) {

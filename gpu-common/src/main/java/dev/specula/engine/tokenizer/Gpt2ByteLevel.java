@@ -8,7 +8,7 @@ import java.util.Arrays;
  * characters, space, 0x7F..0xA0, 0xAD) map to U+0100 onwards in byte order, so a space is 'Ġ' (U+0120) and
  * a newline 'Ċ' (U+010A).
  */
-final class Gpt2ByteLevel {
+public final class Gpt2ByteLevel {
 
     private static final char[] BYTE_TO_CHAR = new char[256];
     /** Indexed by char; -1 where the char is not a byte-level char. */
@@ -29,17 +29,17 @@ final class Gpt2ByteLevel {
     }
 
     /** The character that stands for byte {@code b}. */
-    static char toChar(byte b) {
+    public static char toChar(byte b) {
         return BYTE_TO_CHAR[b & 0xFF];
     }
 
     /** The byte that {@code c} stands for, or -1 when {@code c} is not one of the 256 byte-level characters. */
-    static int toByte(char c) {
+    public static int toByte(char c) {
         return c < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[c] : -1;
     }
 
     /** {@code bytes} written as byte-level characters. */
-    static String encode(byte[] bytes) {
+    public static String encode(byte[] bytes) {
         char[] chars = new char[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
             chars[i] = toChar(bytes[i]);

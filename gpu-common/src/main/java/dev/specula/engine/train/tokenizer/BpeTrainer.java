@@ -1,6 +1,7 @@
 package dev.specula.engine.train.tokenizer;
 
 import dev.specula.engine.tokenizer.Gpt2BpeTokenizer;
+import dev.specula.engine.tokenizer.Gpt2ByteLevel;
 import dev.specula.engine.tokenizer.TokenType;
 
 import java.nio.charset.StandardCharsets;
@@ -48,10 +49,10 @@ public final class BpeTrainer {
         Map<String, long[]> counts = new HashMap<>();
         long[] total = {0};
         for (String text : texts) {
-            Gpt2PreTokenizer.split(text, word -> {
+            for (String word : Gpt2BpeTokenizer.preTokenize(text)) {
                 counts.computeIfAbsent(word, w -> new long[1])[0]++;
                 total[0]++;
-            });
+            }
         }
         // Sorted so that word indices, and with them everything downstream, do not depend on hashing.
         List<String> distinct = new ArrayList<>(counts.keySet());
@@ -89,12 +90,12 @@ public final class BpeTrainer {
         List<int[]> merges = merger.merges();
         List<String> tokens = new ArrayList<>(specials);
         for (int symbol = 0; symbol < BpeTrainerConfig.BYTE_TOKENS + merges.size(); symbol++) {
-            tokens.add(ByteLevelAlphabet.encode(merger.bytes(symbol)));
+            tokens.add(Gpt2ByteLevel.encode(merger.bytes(symbol)));
         }
         List<String> mergeRules = new ArrayList<>(merges.size());
         for (int[] merge : merges) {
-            mergeRules.add(ByteLevelAlphabet.encode(merger.bytes(merge[0])) + " "
-                    + ByteLevelAlphabet.encode(merger.bytes(merge[1])));
+            mergeRules.add(Gpt2ByteLevel.encode(merger.bytes(merge[0])) + " "
+                    + Gpt2ByteLevel.encode(merger.bytes(merge[1])));
         }
         TokenType[] types = new TokenType[tokens.size()];
         Arrays.fill(types, TokenType.NORMAL);

@@ -1,5 +1,7 @@
 package dev.specula.engine.train.tokenizer;
 
+import dev.specula.engine.tokenizer.Gpt2ByteLevel;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -70,7 +72,7 @@ final class PairMerger {
         this.takenPieces = takenPieces;
         for (int b = 0; b < 256; b++) {
             symbolBytes.add(new byte[]{(byte) b});
-            takenPieces.add(String.valueOf(ByteLevelAlphabet.toChar(b)));
+            takenPieces.add(String.valueOf(Gpt2ByteLevel.toChar((byte) b)));
         }
         int n = words.size();
         this.words = new int[n][];
@@ -153,7 +155,7 @@ final class PairMerger {
             byte[] merged = new byte[bytes(a).length + bytes(b).length];
             System.arraycopy(bytes(a), 0, merged, 0, bytes(a).length);
             System.arraycopy(bytes(b), 0, merged, bytes(a).length, bytes(b).length);
-            if (!takenPieces.add(ByteLevelAlphabet.encode(merged))) {
+            if (!takenPieces.add(Gpt2ByteLevel.encode(merged))) {
                 // Dropped for good: its count can only fall from here, so it would never be wanted again.
                 pairs.remove(top.key);
                 continue;

@@ -3,8 +3,6 @@ package dev.specula.engine.kernel.cuda;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.DeviceBuffer;
 import dev.specula.engine.kernel.cpu.NaiveBackend;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -17,26 +15,10 @@ import static dev.specula.engine.kernel.cuda.CudaTestSupport.*;
  * with grouped-query heads, against the oracle. The kernel's online softmax rescales partial sums where
  * the oracle normalises once, so outputs (convex combinations of values of magnitude ~1) agree to 2e-5.
  */
-class CudaAttentionTest {
+class CudaAttentionTest extends SharedCudaBackend {
 
     private static final float TOLERANCE = 2e-5f;
     private static final NaiveBackend NAIVE = new NaiveBackend();
-    private static CudaBackend cuda;
-
-    @BeforeEach
-    void start() { // per test, so that each skipped test reports the reason
-        requireCuda();
-        if (cuda == null) {
-            cuda = new CudaBackend();
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cuda != null) {
-            cuda.close();
-        }
-    }
 
     @ParameterizedTest
     @CsvSource({

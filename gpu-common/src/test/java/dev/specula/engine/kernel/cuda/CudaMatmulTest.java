@@ -4,8 +4,6 @@ import dev.specula.engine.kernel.DeviceBuffer;
 import dev.specula.engine.kernel.cpu.NaiveBackend;
 import dev.specula.engine.tensor.GgmlType;
 import dev.specula.engine.tensor.WeightTensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,26 +21,10 @@ import static org.assertj.core.api.Assertions.within;
  * FMA), so each output is allowed 2e-6 of the sum of the absolute products it adds up, plus 1e-6: a few
  * float roundings of the largest partial sum; dequantization itself is exact in both.
  */
-class CudaMatmulTest {
+class CudaMatmulTest extends SharedCudaBackend {
 
     private static final float PRODUCT_TOLERANCE = 2e-6f;
     private static final NaiveBackend NAIVE = new NaiveBackend();
-    private static CudaBackend cuda;
-
-    @BeforeEach
-    void start() { // per test, so that each skipped test reports the reason
-        requireCuda();
-        if (cuda == null) {
-            cuda = new CudaBackend();
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cuda != null) {
-            cuda.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(GgmlType.class)

@@ -6,8 +6,6 @@ import dev.specula.engine.kernel.RopeStyle;
 import dev.specula.engine.kernel.cpu.NaiveBackend;
 import dev.specula.engine.tensor.GgmlType;
 import dev.specula.engine.tensor.WeightTensor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,26 +20,10 @@ import static dev.specula.engine.kernel.cuda.CudaTestSupport.*;
  * relative 1e-5 of max(1, |expected|): the kernels differ from the oracle only in summation order (norm and
  * softmax sums), FMA contraction and the last ulps of expf/sqrtf.
  */
-class CudaRowKernelsTest {
+class CudaRowKernelsTest extends SharedCudaBackend {
 
     private static final float TOLERANCE = 1e-5f;
     private static final NaiveBackend NAIVE = new NaiveBackend();
-    private static CudaBackend cuda;
-
-    @BeforeEach
-    void start() { // per test, so that each skipped test reports the reason
-        requireCuda();
-        if (cuda == null) {
-            cuda = new CudaBackend();
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cuda != null) {
-            cuda.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16"})

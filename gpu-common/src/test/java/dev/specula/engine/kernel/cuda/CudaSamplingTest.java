@@ -2,8 +2,6 @@ package dev.specula.engine.kernel.cuda;
 
 import dev.specula.engine.kernel.DeviceBuffer;
 import dev.specula.engine.spec.Sampler;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -17,25 +15,9 @@ import static org.assertj.core.api.Assertions.within;
  * as the inverse CDF of softmax(logits / T) computed in double, token for token (uniforms within 1e-5 of a
  * CDF step are left out, where float and double may round to different sides), probabilities within 1e-5.
  */
-class CudaSamplingTest {
+class CudaSamplingTest extends SharedCudaBackend {
 
     private static final int VOCAB = 32000;
-    private static CudaBackend cuda;
-
-    @BeforeEach
-    void start() { // per test, so that each skipped test reports the reason
-        requireCuda();
-        if (cuda == null) {
-            cuda = new CudaBackend();
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cuda != null) {
-            cuda.close();
-        }
-    }
 
     @Test
     void argmax_randomRowsAndTies_matchesHostArgmax() {

@@ -4,12 +4,12 @@ import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
+import dev.specula.engine.model.SessionTimings;
 import dev.specula.engine.model.Transformer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -97,69 +97,19 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Row measure(Transformer transformer, String name) {
-        int vocab = transformer.config().vocabSize();
-        int[] prompt = new int[promptTokens];
-        for (int i = 0; i < prompt.length; i++) {
-            prompt[i] = syntheticToken(i, vocab);
-        }
-        int needed = promptTokens + decodeTokens + maxK + 1;
+        int needed = SessionTimings.positionsNeeded(promptTokens, decodeTokens, maxK);
         if (needed > transformer.config().contextLength()) {
             throw new IllegalArgumentException("--prompt-tokens/--decode-tokens: " + needed + " positions needed"
                     + " (expected: at most the context length " + transformer.config().contextLength() + ")");
         }
         try (InferenceSession session = transformer.newSession()) {
-            System.err.printf("bench %s: warm-up ...%n", name);
-            session.forwardLast(prompt);
-            for (int i = 0; i < decodeTokens; i++) {
-                session.step(syntheticToken(i, vocab));
-            }
-            for (int k = 1; k <= maxK; k++) { // compile every batch size's code path before timing it
-                int before = session.position();
-                session.forwardAll(Arrays.copyOf(prompt, k + 1));
-                session.truncate(before);
-            }
-            session.truncate(0);
-            System.err.printf("bench %s: prefill of %d tokens ...%n", name, promptTokens);
-            long start = System.nanoTime();
-            session.forwardLast(prompt);
-            double prefill = promptTokens / ((System.nanoTime() - start) / 1e9);
-            System.err.printf("bench %s: %d decode steps ...%n", name, decodeTokens);
-            long[] steps = new long[decodeTokens];
-            for (int i = 0; i < decodeTokens; i++) {
-                long t = System.nanoTime();
-                session.step(syntheticToken(promptTokens + i, vocab));
-                steps[i] = System.nanoTime() - t;
-            }
-            double decodeStep = median(steps);
-            double decode = decodeTokens / (Arrays.stream(steps).sum() / 1e9);
+            SessionTimings t = SessionTimings.measure(session, promptTokens, decodeTokens, maxK, repeats,
+                    step -> System.err.printf("bench %s: %s ...%n", name, step));
             double[] ratios = new double[maxK];
-            int base = session.position();
             for (int k = 1; k <= maxK; k++) {
-                System.err.printf("bench %s: verify blocks of k = %d ...%n", name, k);
-                int[] block = new int[k + 1];
-                for (int i = 0; i <= k; i++) {
-                    block[i] = syntheticToken(base + i, vocab);
-                }
-                long[] times = new long[repeats];
-                for (int r = 0; r < repeats; r++) {
-                    long t = System.nanoTime();
-                    session.forwardAll(block);
-                    times[r] = System.nanoTime() - t;
-                    session.truncate(base);
-                }
-                ratios[k - 1] = median(times) / decodeStep;
+                ratios[k - 1] = t.verifyInSteps(k);
             }
-            return new Row(decode, prefill, ratios);
+            return new Row(t.decodeTokensPerSecond(), t.prefillTokensPerSecond(), ratios);
         }
-    }
-
-    private static int syntheticToken(int i, int vocab) {
-        return 3 + (int) ((i * 7919L) % (vocab - 3));
-    }
-
-    private static double median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

@@ -2,13 +2,13 @@ package dev.specula.engine.kernel.cuda;
 
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
+import dev.specula.engine.model.SessionTimings;
 import dev.specula.engine.model.Transformer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -63,68 +63,29 @@ public final class CudaBench implements Callable<Integer> {
             long start = System.nanoTime();
             Transformer transformer = file.load(cuda);
             System.out.printf(Locale.ROOT, "upload %.2f s; %s%n", (System.nanoTime() - start) / 1e9, cuda.description());
-            int needed = promptTokens + decodeTokens + maxK + 1;
+            int needed = SessionTimings.positionsNeeded(promptTokens, decodeTokens, maxK);
             if (needed > transformer.config().contextLength()) {
                 throw new IllegalArgumentException("--prompt-tokens/--decode-tokens: " + needed + " positions (expected:"
                         + " at most the context length " + transformer.config().contextLength() + ")");
             }
             try (InferenceSession session = transformer.newSession(needed)) {
-                measure(session, transformer.config().vocabSize(), bound);
+                measure(session, bound);
             }
         }
         return 0;
     }
 
-    private void measure(InferenceSession session, int vocab, double bound) {
-        int[] prompt = new int[promptTokens];
-        for (int i = 0; i < prompt.length; i++) {
-            prompt[i] = token(i, vocab);
-        }
-        session.forwardLast(prompt); // warm-up: JIT of the Java side, first launches of every kernel
-        for (int k = 1; k <= maxK; k++) {
-            session.forwardAll(Arrays.copyOf(prompt, k + 1));
-        }
-        session.truncate(0);
-        long start = System.nanoTime();
-        session.forwardLast(prompt);
-        double prefill = promptTokens / ((System.nanoTime() - start) / 1e9);
-        long[] steps = new long[decodeTokens];
-        for (int i = 0; i < decodeTokens; i++) {
-            long t = System.nanoTime();
-            session.step(token(promptTokens + i, vocab));
-            steps[i] = System.nanoTime() - t;
-        }
-        double step = median(steps);
-        double decode = decodeTokens / (Arrays.stream(steps).sum() / 1e9);
+    private void measure(InferenceSession session, double bound) {
+        SessionTimings t = SessionTimings.measure(session, promptTokens, decodeTokens, maxK, repeats,
+                step -> System.err.println("cuda-bench: " + step + " ..."));
         System.out.printf(Locale.ROOT, "decode %.1f tok/s (median step %.3f ms) = %.0f%% of the bandwidth bound;"
-                + " prefill %.1f tok/s%n", decode, step / 1e6, 100 * decode / bound, prefill);
+                + " prefill %.1f tok/s%n", t.decodeTokensPerSecond(), t.medianStepNanos() / 1e6,
+                100 * t.decodeTokensPerSecond() / bound, t.prefillTokensPerSecond());
         StringBuilder verify = new StringBuilder("verify k+1 tokens: ");
-        int base = session.position();
         for (int k = 1; k <= maxK; k++) {
-            int[] block = new int[k + 1];
-            for (int i = 0; i <= k; i++) {
-                block[i] = token(base + i, vocab);
-            }
-            long[] times = new long[repeats];
-            for (int r = 0; r < repeats; r++) {
-                long t = System.nanoTime();
-                session.forwardAll(block);
-                times[r] = System.nanoTime() - t;
-                session.truncate(base);
-            }
-            verify.append(String.format(Locale.ROOT, "k=%d %.3f ms (%.2f steps)  ", k, median(times) / 1e6,
-                    median(times) / step));
+            verify.append(String.format(Locale.ROOT, "k=%d %.3f ms (%.2f steps)  ", k,
+                    t.verifyMedianNanos()[k - 1] / 1e6, t.verifyInSteps(k)));
         }
         System.out.println(verify.toString().trim());
-    }
-
-    private static int token(int i, int vocab) {
-        return 3 + (int) ((i * 7919L) % (vocab - 3));
-    }
-
-    private static double median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

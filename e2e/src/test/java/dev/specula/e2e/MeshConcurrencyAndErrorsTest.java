@@ -61,9 +61,9 @@ class MeshConcurrencyAndErrorsTest {
                             .setDraftLength(1 + i % 6).setDraftAhead(i % 2 == 0))
                     .build());
         }
-        List<List<Integer>> solo = new ArrayList<>();
+        List<MeshClient.Completion> solo = new ArrayList<>();
         for (GenerateRequest r : requests) {
-            solo.add(client.generate(r).tokenIds());
+            solo.add(client.generate(r));
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(requests.size())) {
             List<CompletableFuture<MeshClient.Completion>> runs = new ArrayList<>();
@@ -71,9 +71,23 @@ class MeshConcurrencyAndErrorsTest {
                 runs.add(CompletableFuture.supplyAsync(() -> client.generate(r), pool));
             }
             for (int i = 0; i < requests.size(); i++) {
-                assertThat(runs.get(i).get().tokenIds()).as("session %d", i).isEqualTo(solo.get(i));
+                MeshClient.Completion together = runs.get(i).get();
+                boolean sampled = requests.get(i).getSampling().getTemperature() > 0;
+                if (sampled && fellBack(together, solo.get(i))) {
+                    // A drafter that misses its block deadline under load is dropped for plain decoding: the
+                    // distribution is unchanged, but a seed then draws other tokens. The stream still carries
+                    // every committed token once.
+                    assertThat(together.tokenIds()).as("session %d", i)
+                            .hasSize(together.summary().getCompletionTokens());
+                    continue;
+                }
+                assertThat(together.tokenIds()).as("session %d", i).isEqualTo(solo.get(i).tokenIds());
             }
         }
+    }
+
+    private static boolean fellBack(MeshClient.Completion a, MeshClient.Completion b) {
+        return !a.summary().getDrafterFallback().isEmpty() || !b.summary().getDrafterFallback().isEmpty();
     }
 
     @Test

@@ -12,6 +12,12 @@ specula=${SPECULA:-./specula}
 languages=${LANGUAGES:-en de fr es ru ja zh}
 mkdir -p "$runs" models
 
+# The target's generated sequences are seeded and the same for both methods: the TVD++ run reuses the KL run's.
+share_generated() {
+  mkdir -p "$2"
+  [ "$1" = "$2" ] || cp -n "$1"/generated-*.tokens "$2"/ 2>/dev/null || true
+}
+
 # 1. Byte-level BPE, 4096 tokens, on the training documents of all 19 languages.
 [ -f "$runs/tokenizer.gguf" ] || $specula train tokenizer --vocab 4096 --out "$runs/tokenizer.gguf"
 
@@ -31,6 +37,7 @@ fi
 drafter_shape="--dim 128 --hidden-dim 384 --layers 3 --heads 4 --kv-heads 2 --context 512"
 for method in kl tvd; do
   out=models/specula-drafter-general-$method.gguf
+  share_generated "$runs/general-kl" "$runs/general-$method"
   [ -f "$out" ] || $specula train distill --teacher models/specula-target.gguf --method $method $drafter_shape \
     --run-dir "$runs/general-$method" --out "$out" --type Q8_0 --generated 32 \
     --steps 400 --batch 8 --micro-batch 4 --seq-len 512 --lr 2e-3 --min-lr 2e-4 --warmup 30 \
@@ -42,10 +49,11 @@ done
 for lang in $languages; do
   for method in kl tvd; do
     out=models/specula-drafter-$lang-$method.gguf
+    share_generated "$runs/$lang-kl" "$runs/$lang-$method"
     [ -f "$out" ] || $specula train distill --teacher models/specula-target.gguf --method $method \
       --init models/specula-drafter-general-$method.gguf --languages "$lang" \
       --run-dir "$runs/$lang-$method" --out "$out" --type Q8_0 --generated 64 \
-      --steps 60 --batch 8 --micro-batch 4 --seq-len 512 --lr 5e-4 --min-lr 5e-5 --warmup 6 \
-      --checkpoint-every 20 --eval-every 60
+      --steps 50 --batch 8 --micro-batch 4 --seq-len 512 --lr 5e-4 --min-lr 5e-5 --warmup 5 \
+      --checkpoint-every 25 --eval-every 50
   done
 done

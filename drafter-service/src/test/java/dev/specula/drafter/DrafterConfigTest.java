@@ -27,18 +27,21 @@ class DrafterConfigTest {
         assertThat(config.backend()).isEqualTo("naive");
         assertThat(config.maxSessions()).isEqualTo(32);
         assertThat(config.minConfidence()).isEqualTo(0.25);
-        assertThat(config.models()).hasSize(2);
-        DrafterConfig.ModelSpec stories = config.models().get(0);
-        assertThat(stories.id()).isEqualTo("stories-260k");
-        assertThat(stories.model()).isEqualTo(file.getParent().resolve("models/stories260K.bin"));
-        assertThat(stories.tokenizer()).isEqualTo(file.getParent().resolve("models/tok512.bin"));
-        assertThat(stories.languages()).containsExactly("en");
-        assertThat(stories.domains()).containsExactly("stories");
-        DrafterConfig.ModelSpec code = config.models().get(1);
-        assertThat(code.model()).isEqualTo(Path.of("/opt/models/code-draft.gguf"));
-        assertThat(code.tokenizer()).isNull();
-        assertThat(code.languages()).containsExactly("en", "de");
-        assertThat(code.domains()).isEmpty();
+        assertThat(config.models()).hasSize(3);
+        DrafterConfig.ModelSpec general = config.models().get(0);
+        assertThat(general.id()).isEqualTo("specula-drafter-general-kl");
+        assertThat(general.model()).isEqualTo(file.getParent().resolve("models/specula-drafter-general-kl.gguf"));
+        assertThat(general.tokenizer()).as("embedded in the GGUF").isNull();
+        assertThat(general.languages()).isEmpty();
+        assertThat(general.domains()).containsExactly("general");
+        DrafterConfig.ModelSpec german = config.models().get(1);
+        assertThat(german.model()).isEqualTo(Path.of("/opt/specula/models/specula-drafter-de-kl.gguf"));
+        assertThat(german.languages()).containsExactly("de");
+        DrafterConfig.ModelSpec llama2c = config.models().get(2);
+        assertThat(llama2c.model()).isEqualTo(file.getParent().resolve("models/draft.bin"));
+        assertThat(llama2c.tokenizer()).isEqualTo(file.getParent().resolve("models/tokenizer.bin"));
+        assertThat(llama2c.languages()).containsExactly("en", "de");
+        assertThat(llama2c.domains()).isEmpty();
     }
 
     @Test

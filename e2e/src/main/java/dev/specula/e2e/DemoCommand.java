@@ -33,8 +33,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-tokens: " + maxTokens + " (expected: > 0)");
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        System.err.println("demo: preparing the default models ...");
-        DefaultModels models = DefaultModels.ensure();
+        DefaultModels models = DefaultModels.find();
+        System.err.println("demo: models " + models.target().getParent() + ": target " + models.target().getFileName()
+                + ", drafters " + models.drafters().stream().map(MeshConfigs::modelId).toList());
         LocalMesh.Mode mode = oneJvm ? LocalMesh.Mode.ONE_JVM : LocalMesh.Mode.PROCESSES;
         try (LocalMesh mesh = LocalMesh.startInTempDir(models, 0, mode, step -> System.err.println("demo: " + step));
              MeshClient client = new MeshClient(mesh.routerTarget())) {

@@ -14,16 +14,27 @@ public final class DemoPrompts {
     public record Prompt(String language, String text) {
     }
 
-    /** Stories in English (what the default target was trained on) and prompts in six other languages. */
+    /**
+     * Openings in the style of the Debian Installation Guide and the Debian Reference (what the family was
+     * trained on), so that the models have something to continue: the same sentence about the installer's
+     * mirror in nine languages, and a second English one from the Reference.
+     */
     public static final List<Prompt> ALL = List.of(
-            new Prompt("en", "Once upon a time, there was a little girl named Lily who loved to play outside."),
-            new Prompt("en", "Tom and his dog went to the park. The sun was shining and"),
-            new Prompt("de", "Es war einmal ein kleiner Junge, der gerne im Garten spielte."),
-            new Prompt("fr", "Il était une fois une petite fille qui aimait beaucoup les fleurs du jardin."),
-            new Prompt("es", "Había una vez un gato que vivía en una casa grande cerca del mar."),
-            new Prompt("ru", "Жила-была маленькая девочка, которая очень любила читать книги."),
-            new Prompt("ja", "昔々、小さな村に優しいおばあさんが住んでいました。"),
-            new Prompt("zh", "从前有一个小男孩，他每天都去公园里和朋友们玩。"));
+            new Prompt("en", "The installer will ask you to choose a mirror of the Debian archive. By default it"
+                    + " offers"),
+            new Prompt("en", "To install a package from the Debian archive with APT, run the following command as"
+                    + " root:"),
+            new Prompt("de", "Das Installationsprogramm wird Sie bitten, einen Spiegel-Server des Debian-Archivs"
+                    + " auszuwählen. Standardmäßig"),
+            new Prompt("fr", "L'installateur vous demandera de choisir un miroir de l'archive Debian. Par défaut,"),
+            new Prompt("es", "El instalador le pedirá que elija una réplica del archivo de Debian. De forma"
+                    + " predeterminada,"),
+            new Prompt("ru", "Программа установки попросит вас выбрать зеркало архива Debian. По умолчанию"),
+            new Prompt("ja", "インストーラは Debian アーカイブのミラーサイトを選択するよう求めます。デフォルトでは、"),
+            new Prompt("zh", "安装程序会要求您选择一个 Debian 档案库的镜像。默认情况下，"),
+            new Prompt("it", "Il programma d'installazione chiederà di scegliere un mirror dell'archivio Debian."
+                    + " Normalmente"),
+            new Prompt("pt", "O instalador irá pedir-lhe para escolher um mirror do arquivo Debian. Por omissão,"));
 
     private DemoPrompts() {
     }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -35,10 +36,12 @@ final class MeshBenchCommand implements Callable<Integer> {
     @Option(names = "--max-k", defaultValue = "8", description = "Largest fixed draft length (default: ${DEFAULT-VALUE}).")
     int maxK;
 
-    @Option(names = "--far-drafter", description = "Use the default mesh's 4-layer drafter instead of its Q8_0 copy.")
-    boolean farDrafter;
+    @Option(names = "--drafter", defaultValue = "general", paramLabel = "SCOPE",
+            description = "Which of the family's drafters: general, or a language with a specialised one (en, de, ...)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String drafterScope;
 
-    @Option(names = "--target", description = "Another target model (GGUF or llama2.c .bin) instead of stories260K.")
+    @Option(names = "--target", description = "Another target model (GGUF or llama2.c .bin) instead of the family's.")
     Path target;
 
     @Option(names = "--target-tokenizer", description = "Its llama2.c tokenizer, for a .bin target.")
@@ -65,9 +68,14 @@ final class MeshBenchCommand implements Callable<Integer> {
         if ((target == null) != (draftModel == null)) {
             throw new IllegalArgumentException("--target/--draft-model: give both or neither");
         }
-        DefaultModels models = target == null ? DefaultModels.ensure()
-                : new DefaultModels(target, targetTokenizer, draftModel, draftModel);
-        Path draftPath = farDrafter ? models.drafterFourLayers() : models.drafterQ8();
+        DefaultModels models = target == null ? DefaultModels.find()
+                : new DefaultModels(target, targetTokenizer, draftModel, Map.of(), List.of());
+        Path draftPath = drafterScope.equals("general") ? models.generalDrafter()
+                : models.languageDrafters().get(drafterScope);
+        if (draftPath == null) {
+            throw new IllegalArgumentException("--drafter: " + drafterScope + " (expected: general or one of "
+                    + models.languageDrafters().keySet() + ")");
+        }
         String drafter = MeshConfigs.modelId(draftPath);
         List<String> prompts = DemoPrompts.ALL.stream().map(DemoPrompts.Prompt::text).toList();
         List<Row> inProcess = new ArrayList<>();
@@ -78,7 +86,7 @@ final class MeshBenchCommand implements Callable<Integer> {
             Transformer targetModel = targetFile.load(backend);
             Transformer draft = draftFile.load(backend);
             Generator generator = new Generator(targetModel, targetFile.tokenizer());
-            // The same stops as target-only generation: EOS, and BOS (a new story).
+            // The same stops as target-only generation: EOS, and BOS (a new document).
             int[] stops = {targetFile.tokenizer().eosId(), targetFile.tokenizer().bosId()};
             System.err.println("bench mesh: warming up in-process ...");
             for (int r = 0; r < 3; r++) {

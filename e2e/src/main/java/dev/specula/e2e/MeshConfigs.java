@@ -3,6 +3,8 @@ package dev.specula.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the configuration files of a mesh on loopback with the default models: the same YAML a user would
@@ -14,10 +16,6 @@ import java.nio.file.Path;
  */
 public record MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
 
-    /** The drafter ids of the default mesh: each drafter's id is its file name without the extension. */
-    public static final String DRAFTER_Q8 = "stories260K-q8_0";
-    public static final String DRAFTER_FOUR_LAYERS = "stories260K-4layers-q8_0";
-
     /** A model's name in the mesh (drafter id, target model name): its file's name without the extension. */
     public static String modelId(Path model) {
         String name = model.getFileName().toString();
@@ -26,27 +24,38 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
     }
 
     /**
-     * Writes drafter.yaml, verifier.yaml and router.yaml into {@code dir}. English routes to the close drafter
-     * first; every other language to the smaller one.
+     * Writes drafter.yaml, verifier.yaml and router.yaml into {@code dir}. One drafter service hosts every
+     * drafter; each language with a specialised drafter routes to it first and then to the general drafter,
+     * every other language to the general drafter.
      */
     public void write(Path dir, DefaultModels models) throws IOException {
         Files.createDirectories(dir);
-        String close = modelId(models.drafterQ8());
-        String small = modelId(models.drafterFourLayers());
-        Files.writeString(drafterFile(dir), """
+        String general = modelId(models.generalDrafter());
+        StringBuilder drafter = new StringBuilder("""
                 port: %d
                 backend: vector
                 models:
-                  - id: %s
-                    model: %s
-                    languages: [en]
-                    domains: [general]
-                """.formatted(drafterPort, close, models.drafterQ8()) + (small.equals(close) ? "" : """
-                  - id: %s
-                    model: %s
-                    languages: []
-                    domains: [general]
-                """.formatted(small, models.drafterFourLayers())));
+                """.formatted(drafterPort));
+        StringBuilder routerDrafters = new StringBuilder();
+        for (Path model : models.drafters()) {
+            List<String> languages = models.languageDrafters().entrySet().stream()
+                    .filter(e -> e.getValue().equals(model)).map(Map.Entry::getKey).toList();
+            drafter.append("""
+                      - id: %s
+                        model: %s
+                        languages: %s
+                        domains: [general]
+                    """.formatted(modelId(model), model, languages));
+            routerDrafters.append("""
+                      - id: %s
+                        targets: ["localhost:%d"]
+                        languages: %s
+                    """.formatted(modelId(model), drafterPort, languages));
+        }
+        StringBuilder routes = new StringBuilder();
+        models.languageDrafters().forEach((language, model) -> routes.append("    %s: [%s]\n".formatted(language,
+                model.equals(models.generalDrafter()) ? general : modelId(model) + ", " + general)));
+        Files.writeString(drafterFile(dir), drafter);
         Files.writeString(verifierFile(dir), """
                 id: verifier-0
                 port: %d
@@ -61,20 +70,13 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
                 models:
                   %s: ["localhost:%d"]
                 drafters:
-                  - id: %s
-                    targets: ["localhost:%d"]
-                    languages: [en]
-                """.formatted(routerPort, modelId(models.target()), modelId(models.target()), verifierPort, close,
-                drafterPort) + (small.equals(close) ? "" : """
-                  - id: %s
-                    targets: ["localhost:%d"]
-                """.formatted(small, drafterPort)) + """
+                """.formatted(routerPort, modelId(models.target()), modelId(models.target()), verifierPort)
+                + routerDrafters + """
                 routes:
                   defaultDrafters: [%s]
-                  languages:
-                    en: [%s]
-                detectLanguages: [en, de, fr, es, it, pt, nl, ru, ja, zh, ko]
-                """.formatted(small, close));
+                """.formatted(general) + (routes.isEmpty() ? "" : "  languages:\n" + routes) + """
+                detectLanguages: %s
+                """.formatted(DefaultModels.DETECT_LANGUAGES));
     }
 
     public static Path drafterFile(Path dir) {

@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code specula serve router|verifier|drafter --config FILE} and {@code specula serve all [--port P]}. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run one service of the mesh, or the whole mesh on loopback (all).",
-                "A service reads its YAML configuration (examples in config/); 'all' uses the default models.",
+                "A service reads its YAML configuration (examples in config/); 'all' uses the model family in models/.",
                 "Runs until stopped; SIGTERM shuts down gracefully."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -32,7 +32,7 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         AutoCloseable running;
         if (role.equals("all")) {
-            DefaultModels models = DefaultModels.ensure();
+            DefaultModels models = DefaultModels.find();
             LocalMesh mesh = LocalMesh.startInTempDir(models, port,
                     processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM,
                     step -> System.err.println("serve all: " + step));

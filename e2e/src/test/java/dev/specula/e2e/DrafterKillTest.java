@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DrafterKillTest {
 
-    private static final String PROMPT = "Once upon a time, there was a little girl named Lily who loved to play outside.";
-    private static final int MAX_TOKENS = 400;
+    private static final String PROMPT = DemoPrompts.ALL.getFirst().text();
+    /** Long enough that the kill, at the first streamed tokens, comes well before the end. */
+    private static final int MAX_TOKENS = 240;
 
     @TempDir
     Path work;

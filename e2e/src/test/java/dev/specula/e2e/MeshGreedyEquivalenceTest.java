@@ -24,13 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Greedy output through the mesh (router, verifier and drafter on real TCP servers) is token for token the
  * target's own greedy output, as {@code specula generate} produces it, whatever the drafter, draft length and
- * draft-ahead setting.
+ * draft-ahead setting. Besides the family's drafters, the mesh hosts the target itself as a drafter: it agrees
+ * with the target on every token, so whole blocks are accepted with their bonus token however well the family's
+ * drafters happen to be trained (they mostly exercise rejections).
  */
 class MeshGreedyEquivalenceTest {
 
-    private static final int MAX_TOKENS = 48;
+    private static final int MAX_TOKENS = 32;
 
-    /** 24 prompts: mixed languages, one word to several sentences. */
+    /** 16 prompts: the demo's nine languages, one word to two sentences. */
     static final List<String> PROMPTS = prompts();
 
     @TempDir
@@ -39,10 +41,17 @@ class MeshGreedyEquivalenceTest {
     private static LocalMesh mesh;
     private static MeshClient client;
     private static List<List<Integer>> expected;
+    private static String general;
+    private static String german;
+    private static String self;
 
     @BeforeAll
     static void start() throws Exception {
-        DefaultModels models = TestMeshes.defaultModels();
+        DefaultModels base = TestMeshes.defaultModels();
+        DefaultModels models = base.withOtherDrafter(base.target());
+        general = MeshConfigs.modelId(models.generalDrafter());
+        german = MeshConfigs.modelId(models.languageDrafters().get("de"));
+        self = MeshConfigs.modelId(models.target());
         expected = new ArrayList<>();
         try (Backend backend = Backends.create("vector");
              ModelFile target = ModelFile.open(models.target(), models.targetTokenizer())) {
@@ -81,8 +90,8 @@ class MeshGreedyEquivalenceTest {
     }
 
     @Test
-    void generate_everyDraftLengthBothDraftersAndAuto_identicalToTargetOnly() {
-        for (String drafter : List.of(MeshConfigs.DRAFTER_Q8, MeshConfigs.DRAFTER_FOUR_LAYERS)) {
+    void generate_everyDraftLengthEachKindOfDrafterAndAuto_identicalToTargetOnly() {
+        for (String drafter : List.of(general, german, self)) {
             for (int k : new int[] {1, 3, 8}) {
                 for (int i = 0; i < PROMPTS.size(); i += 3) {
                     MeshClient.Completion done = client.generate(request(PROMPTS.get(i),
@@ -98,6 +107,24 @@ class MeshGreedyEquivalenceTest {
                     Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_AUTO)));
             assertThat(done.tokenIds()).as("prompt %d, auto", i).isEqualTo(expected.get(i));
         }
+    }
+
+    @Test
+    void generate_targetAsItsOwnDrafter_wholeBlocksAcceptedAndIdentical() {
+        long drafted = 0;
+        long accepted = 0;
+        for (boolean draftAhead : new boolean[] {true, false}) {
+            for (int i = 0; i < PROMPTS.size(); i += 5) {
+                MeshClient.Completion done = client.generate(request(PROMPTS.get(i),
+                        Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_FIXED).setDraftLength(4)
+                                .setDraftAhead(draftAhead)).toBuilder().setDrafter(self).build());
+                assertThat(done.tokenIds()).as("prompt %d, draft-ahead %s", i, draftAhead).isEqualTo(expected.get(i));
+                drafted += done.summary().getDraftedTokens();
+                accepted += done.summary().getAcceptedTokens();
+            }
+        }
+        // Not exactly 1: a block pass and single steps agree only to float tolerance, which may flip a near tie.
+        assertThat((double) accepted / drafted).as("acceptance of the target drafting for itself").isGreaterThan(0.95);
     }
 
     @Test
@@ -121,23 +148,12 @@ class MeshGreedyEquivalenceTest {
         List<String> all = new ArrayList<>();
         DemoPrompts.ALL.forEach(p -> all.add(p.text()));
         all.addAll(List.of(
-                "Hi",
-                "The cat",
-                "Once upon a time",
-                "Lily and Ben were best friends. One day they found a big red ball in the garden.",
-                "The little bird could not fly. It was sad and sat under the tree all day. Then a kind boy came by"
-                        + " and said, \"Do not worry, I will help you.\"",
-                "Der Hund",
-                "Le petit chat noir dormait près de la fenêtre.",
-                "El niño",
-                "Привет",
-                "こんにちは",
-                "你好，世界",
-                "Ein Mädchen ging in den Wald. Dort sah sie einen großen Bären, der Honig aß.",
-                "Sam had a toy car. He liked to",
-                "Ciao, come stai?",
-                "Olá! Tudo bem?",
-                "Mom said: \"It is time for bed.\""));
+                "Debian",
+                "The installer",
+                "Partitioning",
+                "Der Kernel",
+                "Le réseau",
+                "Привет"));
         return List.copyOf(all);
     }
 }

@@ -105,7 +105,8 @@ class VerifierConfigTest {
     void load_exampleFile_valid() {
         // The example users copy, in the project's config/ folder (tests run in verifier-service/).
         VerifierConfig c = VerifierConfig.load(Path.of("../config/verifier.yaml"));
-        assertThat(c.modelName()).isEqualTo("stories260K");
-        assertThat(c.tokenizer().getFileName().toString()).isEqualTo("tok512.bin");
+        assertThat(c.modelName()).isEqualTo("specula-target");
+        assertThat(c.model().getFileName().toString()).isEqualTo("specula-target.gguf");
+        assertThat(c.tokenizer()).as("embedded in the GGUF").isNull();
     }
 }

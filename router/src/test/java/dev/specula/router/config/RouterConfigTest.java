@@ -80,11 +80,14 @@ class RouterConfigTest {
         // The example users copy, in the project's config/ folder (tests run in router/).
         RouterConfig config = RouterConfig.load(Path.of("../config/router.yaml"));
 
-        assertThat(config.models().get("stories260K")).containsExactly("localhost:50052");
-        assertThat(config.routes().languages().get("en"))
-                .containsExactly("stories260K-q8_0", "stories260K-4layers-q8_0");
+        assertThat(config.models().get("specula-target")).containsExactly("localhost:50052");
+        assertThat(config.routes().defaultDrafters()).containsExactly("specula-drafter-general-kl");
+        for (String language : List.of("en", "de", "fr", "es", "ru", "ja", "zh")) {
+            assertThat(config.routes().languages().get(language)).as(language)
+                    .containsExactly("specula-drafter-" + language + "-kl", "specula-drafter-general-kl");
+        }
         assertThat(config.domainRules().getFirst().compiled().matcher("please def fib(n):").find()).isTrue();
-        assertThat(config.detectLanguages()).contains("en", "de", "fr", "es", "ru", "ja", "zh");
+        assertThat(config.detectLanguages()).contains("en", "de", "fr", "es", "it", "pt", "nl", "ru", "ja", "zh", "ko");
     }
 
     @Test

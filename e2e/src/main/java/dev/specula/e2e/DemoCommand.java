@@ -39,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
         LocalMesh.Mode mode = oneJvm ? LocalMesh.Mode.ONE_JVM : LocalMesh.Mode.PROCESSES;
         try (LocalMesh mesh = LocalMesh.startInTempDir(models, 0, mode, step -> System.err.println("demo: " + step));
              MeshClient client = new MeshClient(mesh.routerTarget())) {
-            // Fresh JVMs run slowly until the JIT has compiled the hot paths: one untimed pass over the prompts.
+            // Fresh JVMs run slowly until the JIT has compiled the hot paths: untimed passes over the prompts first.
             // Twice: the router tries each of a route's drafters (specialised, general) once before it prefers
             // the one of higher measured goodput, so the timed run gets the router's own choice.
             System.err.println("demo: warming up (every prompt twice, untimed) ...");

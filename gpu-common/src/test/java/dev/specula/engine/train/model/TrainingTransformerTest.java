@@ -71,7 +71,7 @@ class TrainingTransformerTest {
         }
         int[] tokens = randomTokens(2 * 9, 6);
         float[] logits = new TrainingTransformer(parameters, WORKERS).forward(tokens, 2, 9).logits();
-        Path file = dir.resolve("trained.gguf");
+        Path file = dir.resolve("exported").resolve("trained.gguf"); // a folder the writer makes
         GgufParameters.write(parameters, ByteVocabulary.tokenizer(TINY.vocabSize()), "test", GgmlType.F32, file);
         try (ModelFile model = ModelFile.open(file, null); var backend = Backends.create("vector")) {
             Transformer engine = model.load(backend);

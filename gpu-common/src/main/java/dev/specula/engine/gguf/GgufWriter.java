@@ -87,8 +87,12 @@ public final class GgufWriter {
         return value == null ? GgufFormat.DEFAULT_ALIGNMENT : alignmentOf(value);
     }
 
-    /** Writes the file, replacing {@code path}; a partly written file is deleted when writing fails. */
+    /**
+     * Writes the file, replacing {@code path} and making its folder if needed; a partly written file is deleted
+     * when writing fails.
+     */
     public void write(Path path) throws IOException {
+        Files.createDirectories(path.toAbsolutePath().getParent());
         try (GgufOutput out = GgufOutput.create(path)) {
             writeTo(out);
         } catch (IOException | RuntimeException e) {

@@ -51,7 +51,6 @@ public final class Checkpoint {
             writer.addQuantized("adam.m." + p.name(), GgmlType.F32, p.dims(), optimizer.firstMoment(p.name()));
             writer.addQuantized("adam.v." + p.name(), GgmlType.F32, p.dims(), optimizer.secondMoment(p.name()));
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         writer.write(partial);
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

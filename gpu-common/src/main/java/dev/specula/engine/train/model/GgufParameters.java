@@ -10,7 +10,6 @@ import dev.specula.engine.tensor.WeightTensor;
 import dev.specula.engine.tokenizer.Tokenizer;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -33,7 +32,6 @@ public final class GgufParameters {
             boolean matrix = p.dims().length == 2 && p.cols() % type.blockSize() == 0;
             writer.addQuantized(p.name(), matrix ? type : GgmlType.F32, p.dims(), p.value());
         }
-        Files.createDirectories(out.toAbsolutePath().getParent()); // --out may name a folder not made yet
         writer.write(out);
     }
 

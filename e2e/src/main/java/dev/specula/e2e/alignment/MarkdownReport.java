@@ -45,18 +45,25 @@ public final class MarkdownReport {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Per language: %d prompts of %d held-out tokens after BOS, cut evenly spaced"
                         + " with the target's tokenizer and the same for every drafter; %d tokens generated per prompt;"
-                        + " k = %d drafts per verification step. Acceptance is accepted / drafted pooled over the prompts;"
-                        + " mean accepted length is tokens committed per verification step (at most k + 1 = %d).%n%n",
+                        + " k = %d drafts per verification step. Acceptance rate is accepted / drafted pooled over the prompts"
+                        + " (vLLM's); per-token acceptance α is accepted / (accepted + rejected), where a step rejects at"
+                        + " most one draft and the drafts after it are not judged (Leviathan et al.'s α: a step commits"
+                        + " (1 − α^(k+1)) / (1 − α) tokens on average); mean accepted length is tokens committed per"
+                        + " verification step (at most k + 1 = %d).%n%n",
                 o.promptsPerLanguage(), o.promptTokens(), o.maxTokens(), o.k(), o.k() + 1));
         md.append("## Greedy (T = 0)\n\n### Acceptance rate\n\n");
         md.append(drafterTable(rows, LanguageResult::greedy, AcceptanceStats::acceptanceRate, "%.3f"));
         image(md, charts == null ? null : charts.greedy(), "greedy acceptance per language");
+        md.append("### Per-token acceptance α\n\n");
+        md.append(drafterTable(rows, LanguageResult::greedy, AcceptanceStats::perTokenAcceptance, "%.3f"));
         md.append("### Mean accepted length\n\n");
         md.append(drafterTable(rows, LanguageResult::greedy, AcceptanceStats::meanAcceptedLength, "%.2f"));
         md.append(String.format(Locale.ROOT, "## Sampled (T = %s, seed %d + prompt index)%n%n### Acceptance rate%n%n",
                 o.temperature(), o.seed()));
         md.append(drafterTable(rows, LanguageResult::sampled, AcceptanceStats::acceptanceRate, "%.3f"));
         image(md, charts == null ? null : charts.sampled(), "sampled acceptance per language");
+        md.append("### Per-token acceptance α\n\n");
+        md.append(drafterTable(rows, LanguageResult::sampled, AcceptanceStats::perTokenAcceptance, "%.3f"));
         md.append("### Mean accepted length\n\n");
         md.append(drafterTable(rows, LanguageResult::sampled, AcceptanceStats::meanAcceptedLength, "%.2f"));
         md.append("## Held-out perplexity\n\n");

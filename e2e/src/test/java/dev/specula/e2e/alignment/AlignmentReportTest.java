@@ -51,6 +51,8 @@ class AlignmentReportTest {
             assertThat(copy.generations()).as(lang).isEqualTo(3);
             assertThat(copy.acceptanceRate()).as(lang).isEqualTo(1.0);
             assertThat(copy.meanAcceptedLength()).as(lang).isEqualTo(K + 1.0);
+            assertThat(copy.rejected()).as(lang).isZero();
+            assertThat(copy.perTokenAcceptance()).as(lang).isEqualTo(1.0);
             assertThat(language(lang).perplexity().get(DrafterColumn.GENERAL_KL)).as(lang)
                     .isEqualTo(language(lang).targetPerplexity());
         }
@@ -58,7 +60,10 @@ class AlignmentReportTest {
 
     @Test
     void evaluate_differentRandomDrafter_acceptsLessThanEverything() {
-        assertThat(language("en").greedy().get(DrafterColumn.GENERAL_TVD).acceptanceRate()).isLessThan(1.0);
+        AcceptanceStats random = language("en").greedy().get(DrafterColumn.GENERAL_TVD);
+        assertThat(random.acceptanceRate()).isLessThan(1.0);
+        assertThat(random.rejected()).isPositive();
+        assertThat(random.perTokenAcceptance()).isLessThan(1.0).isGreaterThanOrEqualTo(random.acceptanceRate());
         assertThat(language("en").greedy().get(DrafterColumn.SPECIALISED_KL).acceptanceRate()).isLessThan(1.0);
         assertThat(language("en").sampled().get(DrafterColumn.GENERAL_TVD).acceptanceRate()).isLessThan(1.0);
     }
@@ -127,7 +132,9 @@ class AlignmentReportTest {
                 "| lang | general-kl | general-tvd | specialised-kl | specialised-tvd |",
                 "| lang | target | general-kl | general-tvd | specialised-kl | specialised-tvd |",
                 "![greedy acceptance per language](acceptance-greedy.png)");
-        assertThat(page.lines().filter(l -> l.startsWith("| en | 1.000 | "))).hasSize(2); // greedy; sampled too (p = q)
+        // Rate and per-token α, greedy and sampled: the copy of the target accepts everything (p = q).
+        assertThat(page.lines().filter(l -> l.startsWith("| en | 1.000 | "))).hasSize(4);
+        assertThat(page).contains("### Per-token acceptance α");
         assertThat(page.lines().filter(l -> l.startsWith("| de | 1.000 | ")).toList())
                 .isNotEmpty().allSatisfy(l -> assertThat(l).endsWith("| — | — |"));
         assertThat(page.lines().filter(l -> l.startsWith("| en | 5.00 | ")).toList())
@@ -160,7 +167,7 @@ class AlignmentReportTest {
     void markdown_absentDrafter_showsADashInItsColumn() {
         String tables = MarkdownReport.tables(report, null);
 
-        assertThat(tables.lines().filter(l -> l.startsWith("| de | 1.000 | ")).toList()).hasSize(2)
+        assertThat(tables.lines().filter(l -> l.startsWith("| de | 1.000 | ")).toList()).hasSize(4)
                 .allSatisfy(l -> assertThat(l).endsWith(" | " + MarkdownReport.NONE + " | " + MarkdownReport.NONE + " |"));
     }
 }

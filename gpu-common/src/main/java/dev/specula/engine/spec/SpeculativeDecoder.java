@@ -43,6 +43,7 @@ public final class SpeculativeDecoder {
         int steps = 0;
         int drafted = 0;
         int accepted = 0;
+        int rejected = 0;
         try (InferenceSession t = target.newSession(capacity); InferenceSession d = draft.newSession(capacity)) {
             // Invariant: the target's cache holds every committed token but the last, which is fed next with
             // the block. The drafter may lag one token more (after a fully accepted block): draftPending.
@@ -75,6 +76,7 @@ public final class SpeculativeDecoder {
                 steps++;
                 drafted += block;
                 accepted += v.accepted();
+                rejected += v.accepted() < block ? 1 : 0;
                 committed += v.accepted() + 1;
                 t.truncate(committed - 1);
                 d.truncate(Math.min(d.position(), committed - 1));
@@ -82,7 +84,7 @@ public final class SpeculativeDecoder {
                 draftPending = v.accepted() == block ? new int[] {tokens[block - 1], last} : new int[] {last};
                 for (int token : v.committed()) {
                     if (contains(stopTokens, token)) {
-                        return new SpeculativeResult(Arrays.copyOf(out, count), steps, drafted, accepted);
+                        return new SpeculativeResult(Arrays.copyOf(out, count), steps, drafted, accepted, rejected);
                     }
                     out[count++] = token;
                     if (count == maxTokens) {
@@ -91,7 +93,7 @@ public final class SpeculativeDecoder {
                 }
             }
         }
-        return new SpeculativeResult(Arrays.copyOf(out, count), steps, drafted, accepted);
+        return new SpeculativeResult(Arrays.copyOf(out, count), steps, drafted, accepted, rejected);
     }
 
     private Verification verify(float[][] scored, int[] tokens, SparseDistribution[] q, SamplingParams params,

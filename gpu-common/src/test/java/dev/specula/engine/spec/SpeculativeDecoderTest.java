@@ -79,6 +79,7 @@ class SpeculativeDecoderTest {
                         .generate(new int[] {1}, 200, 4, SamplingParams.greedy());
                 assertThat(result.acceptanceRate()).isGreaterThan(0.9);
                 assertThat(result.meanAcceptedLength()).isGreaterThan(4.0);
+                assertThat(result.perTokenAcceptance()).isGreaterThanOrEqualTo(result.acceptanceRate());
             }
         }
     }
@@ -101,6 +102,13 @@ class SpeculativeDecoderTest {
                 SpeculativeResult result = new SpeculativeDecoder(t, draft.load(BACKEND))
                         .generate(prompt, 100, k, SamplingParams.greedy(), tokenizer.eosId(), tokenizer.bosId());
                 assertThat(result.tokens()).as("k=%d", k).containsExactly(expected);
+                // A step rejects at most one draft and judges none after it.
+                assertThat(result.rejected()).as("k=%d", k).isLessThanOrEqualTo(result.steps());
+                assertThat(result.accepted() + result.rejected()).as("k=%d", k).isLessThanOrEqualTo(result.drafted());
+                if (k == 1) {
+                    assertThat(result.accepted() + result.rejected()).as("every single draft is judged")
+                            .isEqualTo(result.steps());
+                }
             }
         }
     }

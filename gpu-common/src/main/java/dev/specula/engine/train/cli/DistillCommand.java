@@ -46,6 +46,10 @@ final class DistillCommand implements Callable<Integer> {
             description = "Text tokens that open each generated sequence (default: ${DEFAULT-VALUE}).")
     int generatedPrompt;
 
+    @Option(names = "--generated-temperature", defaultValue = "1",
+            description = "The target's sampling temperature for generated sequences; 0 is greedy (default: ${DEFAULT-VALUE}).")
+    double generatedTemperature;
+
     @Mixin
     CorpusOption corpus;
 
@@ -63,6 +67,8 @@ final class DistillCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage());
         }
+        // Made before the slow loading, so a bad --generated-... flag fails at once.
+        TargetContinuations recipe = generated == 0 ? null : continuationsRecipe();
         try (ModelFile teacherModel = ModelFile.open(teacherFile, null);
              Workers workers = new Workers(training.threadCount())) {
             Tokenizer tokenizer = teacherModel.tokenizer();
@@ -70,7 +76,7 @@ final class DistillCommand implements Callable<Integer> {
                     : ParameterSet.initialized(shape.config(tokenizer.vocabSize()), training.seed);
             PretrainCommand.RunData data = PretrainCommand.RunData.load(corpus, tokenizer, training.runDir, workers);
             TokenizedCorpus train = generated == 0 ? data.train()
-                    : data.train().with(continuations(teacherModel, data.train()));
+                    : data.train().with(continuations(recipe, teacherModel, data.train()));
             TrainingTransformer teacher = new TrainingTransformer(GgufParameters.read(teacherModel), workers);
             System.err.printf("distilling (%s) %,d parameters from %s on %,d tokens (%s), %d threads%n", chosen.id(),
                     student.count(), teacherFile, train.size(), train.languages(), workers.threads());
@@ -85,14 +91,24 @@ final class DistillCommand implements Callable<Integer> {
         }
     }
 
+    private TargetContinuations continuationsRecipe() {
+        try {
+            return new TargetContinuations(generatedPrompt, training.seqLen + 1, generatedTemperature, training.seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--generated-prompt, --seq-len or --generated-temperature: " + e.getMessage());
+        }
+    }
+
     /** The target's own continuations of training-text prompts, generated once and cached in the run folder. */
-    private TokenizedCorpus continuations(ModelFile teacherModel, TokenizedCorpus text) throws Exception {
-        Path cache = training.runDir.resolve("generated-" + generated + "x" + (training.seqLen + 1) + "-"
+    private TokenizedCorpus continuations(TargetContinuations recipe, ModelFile teacherModel, TokenizedCorpus text)
+            throws Exception {
+        // Temperature 1 keeps the cache's original name, so earlier runs' caches are found again.
+        String temperature = generatedTemperature == 1 ? "" : "-t" + generatedTemperature;
+        Path cache = training.runDir.resolve("generated-" + generated + "x" + (training.seqLen + 1) + temperature + "-"
                 + String.join("-", text.languages()).hashCode() + ".tokens");
         if (Files.isRegularFile(cache)) {
             return TokenizedCorpus.read(cache);
         }
-        TargetContinuations recipe = new TargetContinuations(generatedPrompt, training.seqLen + 1, training.seed);
         try (Backend backend = Backends.create("vector")) {
             TokenizedCorpus corpus = recipe.generate(teacherModel.load(backend), text, generated, System.err);
             corpus.write(cache);

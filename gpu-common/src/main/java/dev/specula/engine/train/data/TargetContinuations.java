@@ -16,20 +16,25 @@ import java.util.SplittableRandom;
 
 /**
  * The distillation dataset of DistillSpec and of Goel et al.: text the target itself writes. Each sequence
- * starts with a prompt cut from the training text and goes on with the target's own samples at temperature 1,
- * so the drafter learns the target's distribution where the target actually goes, not only on human text.
+ * starts with a prompt cut from the training text and goes on with the target's own samples at {@code temperature}
+ * (1 by default; 0 writes the target's greedy continuations, the contexts a greedy verifier meets), so the drafter
+ * learns the target's distribution where the target actually goes, not only on human text.
  * Sessions decode together through {@link BatchedForward}, reading the weights once per step for all of them.
  *
  * @param promptTokens tokens of training text that open each sequence
  * @param totalTokens  tokens per sequence, prompt included
+ * @param temperature  the target's sampling temperature; 0 is greedy
  * @param seed         seeds the prompts and the sampling
  */
-public record TargetContinuations(int promptTokens, int totalTokens, long seed) {
+public record TargetContinuations(int promptTokens, int totalTokens, double temperature, long seed) {
 
     public TargetContinuations {
         if (promptTokens <= 0 || totalTokens <= promptTokens) {
             throw new IllegalArgumentException("promptTokens: " + promptTokens + ", totalTokens: " + totalTokens
                     + " (expected: 0 < promptTokens < totalTokens)");
+        }
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature: " + temperature + " (expected: finite and >= 0)");
         }
     }
 
@@ -65,7 +70,7 @@ public record TargetContinuations(int promptTokens, int totalTokens, long seed) 
     private void generateGroup(Transformer target, BatchedForward batched, int[] prompts, int from, int count,
                                int[] out, SplittableRandom random) {
         Sampler sampler = new Sampler();
-        SamplingParams params = SamplingParams.ofTemperature(1.0, 0);
+        SamplingParams params = SamplingParams.ofTemperature(temperature, 0);
         List<InferenceSession> sessions = new ArrayList<>();
         int[] next = new int[count];
         try {

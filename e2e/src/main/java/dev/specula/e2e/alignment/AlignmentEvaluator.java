@@ -110,7 +110,7 @@ public final class AlignmentEvaluator {
                         progress.accept(language + ": speed, target-only vs " + best.getKey().header()
                                 + " (" + options.speedRounds() + " interleaved rounds after a warm-up)");
                         return SpeedComparison.measure(best.getKey(), target.model(), drafters.get(best.getKey()).model(),
-                                prompts.prompts(), options.maxTokens(), options.k(), options.speedRounds(), tokenizer.eosId());
+                                prompts.prompts(), options.maxTokens(), options.speedKs(), options.speedRounds(), tokenizer.eosId());
                     });
             return new LanguageResult(language, prompts.prompts().size(), prompts.digest(), greedy, sampled,
                     targetPerplexity, perplexity, speed);

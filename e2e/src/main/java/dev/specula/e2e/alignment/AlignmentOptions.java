@@ -19,11 +19,12 @@ import java.util.Objects;
  * @param languages          the languages to evaluate; empty means every corpus language
  * @param perplexityTokens   held-out tokens scored per language and model, at most
  * @param speedRounds        timed interleaved rounds of the speed comparison, after one untimed round
+ * @param speedKs            the draft lengths the speed comparison times, each against the same target-only runs
  * @param backend            the engine backend ({@code naive}, {@code vector}, {@code cuda}, {@code auto})
  */
 public record AlignmentOptions(Path models, Path corpus, Path out, int promptsPerLanguage, int promptTokens,
                                int maxTokens, int k, double temperature, long seed, List<String> languages,
-                               int perplexityTokens, int speedRounds, String backend) {
+                               int perplexityTokens, int speedRounds, List<Integer> speedKs, String backend) {
 
     public AlignmentOptions {
         Objects.requireNonNull(models, "models");
@@ -37,6 +38,10 @@ public record AlignmentOptions(Path models, Path corpus, Path out, int promptsPe
         positive("--k", k);
         positive("--perplexity-tokens", perplexityTokens);
         positive("--speed-rounds", speedRounds);
+        speedKs = List.copyOf(speedKs);
+        if (speedKs.isEmpty() || speedKs.stream().anyMatch(v -> v <= 0) || speedKs.stream().distinct().count() < speedKs.size()) {
+            throw new IllegalArgumentException("--speed-k: " + speedKs + " (expected: distinct values, each > 0)");
+        }
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("--temperature: " + temperature
                     + " (expected: finite and > 0; greedy is always measured as well)");
@@ -45,7 +50,8 @@ public record AlignmentOptions(Path models, Path corpus, Path out, int promptsPe
 
     /** Positions one speculative generation needs: BOS, the prompt, the tokens and one block past the last. */
     public int positionsNeeded() {
-        return 1 + promptTokens + maxTokens + k + 1;
+        int longestBlock = Math.max(k, speedKs.stream().mapToInt(Integer::intValue).max().orElse(k));
+        return 1 + promptTokens + maxTokens + longestBlock + 1;
     }
 
     private static void positive(String option, int value) {

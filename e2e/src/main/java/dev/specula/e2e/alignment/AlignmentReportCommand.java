@@ -68,6 +68,10 @@ public final class AlignmentReportCommand implements Callable<Integer> {
             description = "Timed interleaved rounds of the speed comparison (default: ${DEFAULT-VALUE}).")
     int speedRounds;
 
+    @Option(names = "--speed-k", split = ",", defaultValue = "1,2,3,4",
+            description = "Draft lengths the speed comparison times (default: ${DEFAULT-VALUE}).")
+    List<Integer> speedKs;
+
     @Option(names = "--backend", defaultValue = "vector", description = "Engine backend: naive, vector, cuda, auto (default: ${DEFAULT-VALUE}).")
     String backend;
 
@@ -82,7 +86,7 @@ public final class AlignmentReportCommand implements Callable<Integer> {
                 corpus != null ? corpus : home.resolve(Corpus.DEFAULT_ROOT).normalize(),
                 out != null ? out : home.resolve("docs").resolve("alignment"),
                 promptsPerLanguage, promptTokens, maxTokens, k, temperature, seed, languages, perplexityTokens,
-                speedRounds, backend);
+                speedRounds, speedKs, backend);
         AlignmentReport report = new AlignmentEvaluator(options, line -> System.err.println("alignment-report: " + line))
                 .run(commandLine(), Machine.describe());
         Files.createDirectories(options.out());

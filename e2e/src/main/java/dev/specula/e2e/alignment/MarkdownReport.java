@@ -1,6 +1,7 @@
 package dev.specula.e2e.alignment;
 
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,10 +73,11 @@ public final class MarkdownReport {
                 AlignmentEvaluator.MAX_PERPLEXITY_WINDOW, o.perplexityTokens()));
         md.append(perplexityTable(rows));
         md.append(String.format(Locale.ROOT, "## Speed (greedy, wall clock)%n%nTarget-only greedy generation against"
-                + " greedy speculative decoding with the language's best drafter (highest greedy acceptance), prefill"
-                + " included, interleaved prompt by prompt over %d timed rounds after an untimed warm-up round.%n%n",
+                + " greedy speculative decoding with the language's best drafter (highest greedy acceptance) at each"
+                + " draft length k, prefill included, interleaved prompt by prompt over %d timed rounds after an untimed"
+                + " warm-up round. The speedup is at the fastest k.%n%n",
                 o.speedRounds()));
-        md.append(speedTable(rows));
+        md.append(speedTable(rows, o.speedKs()));
         image(md, charts == null ? null : charts.speedup(), "speedup per language");
         md.append("## Prompts\n\n| lang | prompts | digest |\n|---|---:|---|\n");
         for (LanguageResult r : rows) {
@@ -113,14 +115,18 @@ public final class MarkdownReport {
         return md.append('\n').toString();
     }
 
-    private static String speedTable(List<LanguageResult> rows) {
-        StringBuilder md = new StringBuilder("| lang | best drafter | target-only tok/s | speculative tok/s | speedup"
-                + " | output identical |\n|---|---|---:|---:|---:|---|\n");
+    private static String speedTable(List<LanguageResult> rows, List<Integer> ks) {
+        StringBuilder md = new StringBuilder("| lang | best drafter | target-only tok/s");
+        ks.forEach(k -> md.append(" | k = ").append(k).append(" tok/s"));
+        md.append(" | best k | speedup | output identical |\n|---|---|---:");
+        md.append("|---:".repeat(ks.size())).append("|---:|---:|---|\n");
         for (LanguageResult r : rows) {
             md.append("| ").append(r.language()).append(" | ");
-            md.append(r.speed().map(s -> String.format(Locale.ROOT, "%s | %.1f | %.1f | %.2f× | %s",
-                    s.drafter().header(), s.targetTokensPerSecond(), s.speculativeTokensPerSecond(), s.speedup(),
-                    s.identical() ? "yes" : "NO")).orElse(String.join(" | ", NONE, NONE, NONE, NONE, NONE)));
+            r.speed().ifPresentOrElse(s -> {
+                md.append(s.drafter().header()).append(String.format(Locale.ROOT, " | %.1f", s.targetTokensPerSecond()));
+                ks.forEach(k -> md.append(String.format(Locale.ROOT, " | %.1f", s.speculativeTokensPerSecond().get(k))));
+                md.append(String.format(Locale.ROOT, " | %d | %.2f× | %s", s.bestK(), s.speedup(), s.identical() ? "yes" : "NO"));
+            }, () -> md.append(String.join(" | ", Collections.nCopies(ks.size() + 5, NONE))));
             md.append(" |\n");
         }
         return md.append('\n').toString();

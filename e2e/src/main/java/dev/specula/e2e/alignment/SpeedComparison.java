@@ -7,51 +7,77 @@ import dev.specula.engine.spec.SamplingParams;
 import dev.specula.engine.spec.SpeculativeDecoder;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Greedy wall-clock speed on one language's prompts: the target alone against speculative decoding with one
- * drafter, measured in the same run and interleaved (target-only, speculative, target-only, ...) after an
- * untimed warm-up round of each, so that drift in machine load and JIT state hits both alike.
+ * drafter at several draft lengths k, measured in the same run and interleaved prompt by prompt (target-only,
+ * then each k) after an untimed warm-up round, so that drift in machine load and JIT state hits all alike.
  *
  * @param drafter                    the drafter's column
  * @param targetTokensPerSecond      tokens/s of target-only greedy generation, prefill included
- * @param speculativeTokensPerSecond tokens/s of greedy speculative generation, prefill included
- * @param identical                  whether both produced the same tokens for every prompt (they must)
+ * @param speculativeTokensPerSecond tokens/s of greedy speculative generation per k, prefill included
+ * @param identical                  whether every k produced the target's tokens for every prompt (it must)
  */
-public record SpeedComparison(DrafterColumn drafter, double targetTokensPerSecond, double speculativeTokensPerSecond,
-                              boolean identical) {
+public record SpeedComparison(DrafterColumn drafter, double targetTokensPerSecond,
+                              SortedMap<Integer, Double> speculativeTokensPerSecond, boolean identical) {
 
-    /** Speculative over target-only tokens/s. */
+    public SpeedComparison {
+        if (speculativeTokensPerSecond.isEmpty()) {
+            throw new IllegalArgumentException("speculativeTokensPerSecond: empty (expected: at least one k)");
+        }
+        speculativeTokensPerSecond = Collections.unmodifiableSortedMap(new TreeMap<>(speculativeTokensPerSecond));
+    }
+
+    /** The fastest k (the smallest of equals). */
+    public int bestK() {
+        return speculativeTokensPerSecond.entrySet().stream()
+                .max(Map.Entry.<Integer, Double>comparingByValue().thenComparing(e -> -e.getKey()))
+                .orElseThrow().getKey();
+    }
+
+    /** Speculative tokens/s at the fastest k over target-only tokens/s. */
     public double speedup() {
-        return speculativeTokensPerSecond / targetTokensPerSecond;
+        return speculativeTokensPerSecond.get(bestK()) / targetTokensPerSecond;
     }
 
     /** Measures {@code rounds} interleaved rounds over {@code prompts}, stopping generations at {@code eos}. */
     public static SpeedComparison measure(DrafterColumn column, Transformer target, Transformer draft,
-                                          List<int[]> prompts, int maxTokens, int k, int rounds, int eos) {
+                                          List<int[]> prompts, int maxTokens, List<Integer> ks, int rounds, int eos) {
         SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft);
         long[] plain = new long[2]; // tokens, nanoseconds
-        long[] speculative = new long[2];
+        long[][] speculative = new long[ks.size()][2];
         boolean identical = true;
         for (int round = 0; round <= rounds; round++) { // round 0 is the warm-up
             for (int[] prompt : prompts) {
                 long start = System.nanoTime();
                 int[] expected = targetOnly(target, prompt, maxTokens, eos);
-                long middle = System.nanoTime();
-                int[] tokens = decoder.generate(prompt, maxTokens, k, SamplingParams.greedy(), eos).tokens();
                 long end = System.nanoTime();
-                identical &= Arrays.equals(expected, tokens);
                 if (round > 0) {
                     plain[0] += expected.length;
-                    plain[1] += middle - start;
-                    speculative[0] += tokens.length;
-                    speculative[1] += end - middle;
+                    plain[1] += end - start;
+                }
+                for (int i = 0; i < ks.size(); i++) {
+                    start = System.nanoTime();
+                    int[] tokens = decoder.generate(prompt, maxTokens, ks.get(i), SamplingParams.greedy(), eos).tokens();
+                    end = System.nanoTime();
+                    identical &= Arrays.equals(expected, tokens);
+                    if (round > 0) {
+                        speculative[i][0] += tokens.length;
+                        speculative[i][1] += end - start;
+                    }
                 }
             }
         }
-        return new SpeedComparison(column, plain[0] / (plain[1] / 1e9), speculative[0] / (speculative[1] / 1e9),
-                identical);
+        SortedMap<Integer, Double> perK = new TreeMap<>();
+        for (int i = 0; i < ks.size(); i++) {
+            perK.put(ks.get(i), speculative[i][0] / (speculative[i][1] / 1e9));
+        }
+        return new SpeedComparison(column, plain[0] / (plain[1] / 1e9), perK, identical);
     }
 
     /**

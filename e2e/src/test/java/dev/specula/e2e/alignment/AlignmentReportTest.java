@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The alignment report on {@link TinyFamily}: measurements through the evaluator, files through the command. */
 class AlignmentReportTest {
@@ -36,7 +37,7 @@ class AlignmentReportTest {
 
     private static AlignmentReport evaluate() throws IOException {
         AlignmentOptions options = new AlignmentOptions(root.resolve("models"), root.resolve("corpus"), root.resolve("out"),
-                3, 16, 16, K, 0.8, 1, List.of(), 256, 1, "naive");
+                3, 16, 16, K, 0.8, 1, List.of(), 256, 1, List.of(1, K), "naive");
         return new AlignmentEvaluator(options, line -> { }).run("test", "test machine");
     }
 
@@ -97,7 +98,18 @@ class AlignmentReportTest {
             assertThat(speed.drafter()).isEqualTo(DrafterColumn.GENERAL_KL); // the copy: acceptance 1.0
             assertThat(speed.identical()).isTrue();
             assertThat(speed.targetTokensPerSecond()).isPositive();
-            assertThat(speed.speculativeTokensPerSecond()).isPositive();
+            assertThat(speed.speculativeTokensPerSecond()).containsOnlyKeys(1, K)
+                    .allSatisfy((k, tokensPerSecond) -> assertThat(tokensPerSecond).isPositive());
+            assertThat(speed.speedup()).isEqualTo(speed.speculativeTokensPerSecond().get(speed.bestK())
+                    / speed.targetTokensPerSecond());
+        }
+    }
+
+    @Test
+    void options_speedKsRepeatedOrNotPositive_areRejectedNamingTheFlag() {
+        for (List<Integer> bad : List.<List<Integer>>of(List.of(), List.of(0, 2), List.of(2, 2))) {
+            assertThatThrownBy(() -> new AlignmentOptions(root, root, root, 3, 16, 16, K, 0.8, 1, List.of(), 256, 1,
+                    bad, "naive")).as("%s", bad).hasMessageStartingWith("--speed-k: " + bad);
         }
     }
 

@@ -74,6 +74,15 @@ public final class VectorBackend extends CpuBackend {
             });
             return;
         }
+        if (n == 1 && w.type() == GgmlType.Q8_0 && QuantizedDot.supported()) {
+            // Decode of quantized weights: multiply each block in registers, never materialising the row.
+            parallelRanges(w.rows(), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    o.data[r] = QuantizedDot.q8(w.data(), w.rowOffset(r), in.data, 0, cols);
+                }
+            });
+            return;
+        }
         // Otherwise decode each row once into cache and reuse it for every token.
         parallelRanges(w.rows(), (from, to) -> {
             float[] rows = scratch(2 * cols);

@@ -1,0 +1,53 @@
+package dev.specula.engine.kernel.cpu;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Dot products straight from Q8_0 blocks, for decode (one token): each block's 32 quants are widened to floats
+ * in registers and multiplied into the input, and the block's scale is applied once to the block's sum. Decoding
+ * the row into a float buffer first, as {@link VectorDecode} does for batches, costs a store and a reload of every
+ * weight, which doubles the time of a one-token step.
+ */
+final class QuantizedDot {
+
+    private static final VectorSpecies<Float> F = VectorMath.F;
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, F.length() * 8)));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final int BLOCK = 32;
+    private static final int BLOCK_BYTES = 34;
+
+    private QuantizedDot() {
+    }
+
+    /** Whether this machine's vectors split a 32-quant block evenly into at least 8 lanes. */
+    static boolean supported() {
+        return F.length() >= 8 && BLOCK % F.length() == 0;
+    }
+
+    /** {@code Σ w[j] * x[xOff + j]} over the {@code len} (a multiple of 32) Q8_0 values stored from {@code byteOff}. */
+    static float q8(MemorySegment w, long byteOff, float[] x, int xOff, int len) {
+        int step = F.length();
+        FloatVector sum = FloatVector.zero(F);
+        for (int block = 0; block < len / BLOCK; block++) {
+            long off = byteOff + (long) block * BLOCK_BYTES;
+            int xBlock = xOff + block * BLOCK;
+            FloatVector blockSum = FloatVector.zero(F);
+            for (int j = 0; j < BLOCK; j += step) {
+                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, w, off + 2 + j, LE)
+                        .convertShape(VectorOperators.B2F, F, 0);
+                blockSum = q.fma(FloatVector.fromArray(F, x, xBlock + j), blockSum);
+            }
+            sum = blockSum.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off))), sum);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+}

@@ -11,10 +11,10 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Dot products straight from Q8_0 blocks, for decode (one token): each block's 32 quants are widened to floats
- * in registers and multiplied into the input, and the block's scale is applied once to the block's sum. Decoding
- * the row into a float buffer first, as {@link VectorDecode} does for batches, costs a store and a reload of every
- * weight, which doubles the time of a one-token step.
+ * Dot products straight from Q8_0 and Q4_0 blocks, for decode (one token): each block's 32 quants are widened to
+ * floats in registers and multiplied into the input, and the block's scale is applied once to the block's sum.
+ * Decoding the row into a float buffer first, as {@link VectorDecode} does for batches, costs a store and a reload
+ * of every weight, which doubles the time of a one-token step.
  */
 final class QuantizedDot {
 
@@ -23,14 +23,15 @@ final class QuantizedDot {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final int BLOCK = 32;
-    private static final int BLOCK_BYTES = 34;
+    private static final int Q8_BLOCK_BYTES = 34;
+    private static final int Q4_BLOCK_BYTES = 18;
 
     private QuantizedDot() {
     }
 
-    /** Whether this machine's vectors split a 32-quant block evenly into at least 8 lanes. */
+    /** Whether this machine's vectors split a block's 16 packed Q4_0 bytes (and so 32 quants) into 8 or 16 lanes. */
     static boolean supported() {
-        return F.length() >= 8 && BLOCK % F.length() == 0;
+        return F.length() >= 8 && (BLOCK / 2) % F.length() == 0;
     }
 
     /** {@code Σ w[j] * x[xOff + j]} over the {@code len} (a multiple of 32) Q8_0 values stored from {@code byteOff}. */
@@ -38,13 +39,35 @@ final class QuantizedDot {
         int step = F.length();
         FloatVector sum = FloatVector.zero(F);
         for (int block = 0; block < len / BLOCK; block++) {
-            long off = byteOff + (long) block * BLOCK_BYTES;
+            long off = byteOff + (long) block * Q8_BLOCK_BYTES;
             int xBlock = xOff + block * BLOCK;
             FloatVector blockSum = FloatVector.zero(F);
             for (int j = 0; j < BLOCK; j += step) {
                 FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, w, off + 2 + j, LE)
                         .convertShape(VectorOperators.B2F, F, 0);
                 blockSum = q.fma(FloatVector.fromArray(F, x, xBlock + j), blockSum);
+            }
+            sum = blockSum.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off))), sum);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code Σ w[j] * x[xOff + j]} over the {@code len} (a multiple of 32) Q4_0 values stored from {@code byteOff}. */
+    static float q4(MemorySegment w, long byteOff, float[] x, int xOff, int len) {
+        int step = F.length();
+        FloatVector sum = FloatVector.zero(F);
+        for (int block = 0; block < len / BLOCK; block++) {
+            long off = byteOff + (long) block * Q4_BLOCK_BYTES;
+            int xBlock = xOff + block * BLOCK;
+            FloatVector blockSum = FloatVector.zero(F);
+            // Byte j holds quant j (low nibble) and quant j + 16 (high nibble), each stored as value + 8.
+            for (int j = 0; j < BLOCK / 2; j += step) {
+                ByteVector packed = ByteVector.fromMemorySegment(B, w, off + 2 + j, LE);
+                FloatVector low = (FloatVector) packed.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector high = (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8)
+                        .convertShape(VectorOperators.B2F, F, 0);
+                blockSum = low.fma(FloatVector.fromArray(F, x, xBlock + j), blockSum);
+                blockSum = high.fma(FloatVector.fromArray(F, x, xBlock + BLOCK / 2 + j), blockSum);
             }
             sum = blockSum.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off))), sum);
         }

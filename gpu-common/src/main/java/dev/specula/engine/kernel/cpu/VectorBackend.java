@@ -74,11 +74,13 @@ public final class VectorBackend extends CpuBackend {
             });
             return;
         }
-        if (n == 1 && w.type() == GgmlType.Q8_0 && QuantizedDot.supported()) {
+        if (n == 1 && (w.type() == GgmlType.Q8_0 || w.type() == GgmlType.Q4_0) && QuantizedDot.supported()) {
             // Decode of quantized weights: multiply each block in registers, never materialising the row.
+            boolean q8 = w.type() == GgmlType.Q8_0;
             parallelRanges(w.rows(), (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    o.data[r] = QuantizedDot.q8(w.data(), w.rowOffset(r), in.data, 0, cols);
+                    o.data[r] = q8 ? QuantizedDot.q8(w.data(), w.rowOffset(r), in.data, 0, cols)
+                            : QuantizedDot.q4(w.data(), w.rowOffset(r), in.data, 0, cols);
                 }
             });
             return;

@@ -22,7 +22,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "GGUF model to write.")
     Path out;
 
-    @Option(names = "--type", defaultValue = "F32", description = "Matrix type: F32, F16, BF16, Q8_0 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", defaultValue = "F32", description = "Matrix type: F32, F16, BF16, Q8_0, Q4_0 (default: ${DEFAULT-VALUE}).")
     GgmlType type;
 
     @Override

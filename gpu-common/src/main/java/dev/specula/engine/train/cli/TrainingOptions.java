@@ -17,7 +17,7 @@ final class TrainingOptions {
     @Option(names = "--out", required = true, description = "GGUF model to write when the run completes.")
     Path out;
 
-    @Option(names = "--type", defaultValue = "F32", description = "Matrix type of --out: F32, F16, BF16, Q8_0 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", defaultValue = "F32", description = "Matrix type of --out: F32, F16, BF16, Q8_0, Q4_0 (default: ${DEFAULT-VALUE}).")
     GgmlType type;
 
     @Option(names = "--steps", required = true, description = "Optimizer steps in the whole run.")

@@ -22,8 +22,8 @@ public final class GgufParameters {
     }
 
     /**
-     * Writes {@code parameters} with {@code tokenizer} as a GGUF model: matrices in {@code type} (F32, F16, BF16 or
-     * Q8_0, ...), norm gains in F32, no {@code output.weight} (the classifier is tied to the embedding).
+     * Writes {@code parameters} with {@code tokenizer} as a GGUF model: matrices in {@code type} (F32, F16, BF16,
+     * Q8_0 or Q4_0), norm gains in F32, no {@code output.weight} (the classifier is tied to the embedding).
      */
     public static void write(ParameterSet parameters, Tokenizer tokenizer, String name, GgmlType type, Path out)
             throws IOException {

@@ -63,10 +63,13 @@ class TrainCommandTest {
         Path exported = dir.resolve("exported-q8.gguf");
         run("train", "export", "--checkpoint", dir.resolve("run-target/checkpoint.gguf").toString(), "--out",
                 exported.toString(), "--type", "Q8_0");
+        Path exportedQ4 = dir.resolve("exported-q4.gguf");
+        run("train", "export", "--checkpoint", dir.resolve("run-target/checkpoint.gguf").toString(), "--out",
+                exportedQ4.toString(), "--type", "Q4_0");
 
         try (Backend backend = Backends.create("vector")) {
             String fingerprint = null;
-            for (Path file : new Path[] {target, general, german, exported}) {
+            for (Path file : new Path[] {target, general, german, exported, exportedQ4}) {
                 try (ModelFile model = ModelFile.open(file, null)) {
                     String text = new Generator(model.load(backend), model.tokenizer()).generate("Das", 8,
                             SamplingParams.greedy(), (token, piece) -> { }).text();

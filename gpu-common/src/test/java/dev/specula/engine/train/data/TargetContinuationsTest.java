@@ -31,12 +31,8 @@ class TargetContinuationsTest {
 
     @Test
     void generate_sameSeed_sameSequencesOpeningWithTextPrompts(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("target.gguf");
-        RandomModelWriter.write(file, CONFIG, GgmlType.F32, true, ByteVocabulary.tokenizer(300), 3);
-        int[] text = new int[500];
-        for (int i = 0; i < text.length; i++) {
-            text[i] = 3 + i % 250;
-        }
+        Path file = randomTarget(dir, 3);
+        int[] text = countingText();
         TokenizedCorpus corpus = TokenizedCorpus.of(Map.of("xx", text));
         TargetContinuations recipe = new TargetContinuations(6, 21, 1.0, 9);
         try (ModelFile model = ModelFile.open(file, null); Backend backend = Backends.create("vector")) {
@@ -58,13 +54,8 @@ class TargetContinuationsTest {
 
     @Test
     void generate_temperatureZero_writesTheTargetsGreedyContinuations(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("target.gguf");
-        RandomModelWriter.write(file, CONFIG, GgmlType.F32, true, ByteVocabulary.tokenizer(300), 5);
-        int[] text = new int[400];
-        for (int i = 0; i < text.length; i++) {
-            text[i] = 3 + (i * 7) % 290;
-        }
-        TokenizedCorpus corpus = TokenizedCorpus.of(Map.of("xx", text));
+        Path file = randomTarget(dir, 5);
+        TokenizedCorpus corpus = TokenizedCorpus.of(Map.of("xx", countingText()));
         try (ModelFile model = ModelFile.open(file, null); Backend backend = Backends.create("vector")) {
             Transformer target = model.load(backend);
             int[] sequences = new TargetContinuations(6, 21, 0.0, 4).generate(target, corpus, 3, quiet()).tokens("xx");
@@ -89,6 +80,21 @@ class TargetContinuationsTest {
                 .hasMessage("temperature: -0.5 (expected: finite and >= 0)");
         assertThatThrownBy(() -> new TargetContinuations(6, 21, Double.POSITIVE_INFINITY, 1))
                 .hasMessageContaining("expected: finite and >= 0");
+    }
+
+    private static Path randomTarget(Path dir, long seed) throws Exception {
+        Path file = dir.resolve("target.gguf");
+        RandomModelWriter.write(file, CONFIG, GgmlType.F32, true, ByteVocabulary.tokenizer(300), seed);
+        return file;
+    }
+
+    /** 500 tokens counting 3, 4, ... 252 and round again: a token's value tells where it stands. */
+    private static int[] countingText() {
+        int[] text = new int[500];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = 3 + i % 250;
+        }
+        return text;
     }
 
     private static PrintStream quiet() {

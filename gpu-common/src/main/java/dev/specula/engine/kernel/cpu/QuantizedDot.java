@@ -52,6 +52,48 @@ final class QuantizedDot {
         return sum.reduceLanes(VectorOperators.ADD);
     }
 
+    /**
+     * {@link #q8} for two or three tokens at once, the blocks of a small verification: each block is widened once
+     * for all of them. Writes {@code out[i * outCols + r]} for tokens {@code i < n}, whose inputs are rows of
+     * {@code x} ({@code xCols} apart). Every token's sum runs in the order of {@link #q8}, so results are equal.
+     */
+    static void q8Tokens(MemorySegment w, long byteOff, float[] x, int xCols, int n, int len, float[] out, int outCols,
+                         int r) {
+        if (n != 2 && n != 3) {
+            throw new IllegalArgumentException("n: " + n + " (expected: 2 or 3)");
+        }
+        boolean third = n == 3; // loop-invariant: the JIT compiles the loop once per case
+        int step = F.length();
+        FloatVector sum0 = FloatVector.zero(F);
+        FloatVector sum1 = FloatVector.zero(F);
+        FloatVector sum2 = FloatVector.zero(F);
+        for (int block = 0; block < len / BLOCK; block++) {
+            long off = byteOff + (long) block * Q8_BLOCK_BYTES;
+            int xBlock = block * BLOCK;
+            FloatVector block0 = FloatVector.zero(F);
+            FloatVector block1 = FloatVector.zero(F);
+            FloatVector block2 = FloatVector.zero(F);
+            for (int j = 0; j < BLOCK; j += step) {
+                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, w, off + 2 + j, LE)
+                        .convertShape(VectorOperators.B2F, F, 0);
+                block0 = q.fma(FloatVector.fromArray(F, x, xBlock + j), block0);
+                block1 = q.fma(FloatVector.fromArray(F, x, xCols + xBlock + j), block1);
+                if (third) {
+                    block2 = q.fma(FloatVector.fromArray(F, x, 2 * xCols + xBlock + j), block2);
+                }
+            }
+            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off)));
+            sum0 = block0.fma(scale, sum0);
+            sum1 = block1.fma(scale, sum1);
+            sum2 = third ? block2.fma(scale, sum2) : sum2;
+        }
+        out[r] = sum0.reduceLanes(VectorOperators.ADD);
+        out[outCols + r] = sum1.reduceLanes(VectorOperators.ADD);
+        if (third) {
+            out[2 * outCols + r] = sum2.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
     /** {@code Σ w[j] * x[xOff + j]} over the {@code len} (a multiple of 32) Q4_0 values stored from {@code byteOff}. */
     static float q4(MemorySegment w, long byteOff, float[] x, int xOff, int len) {
         int step = F.length();

@@ -85,6 +85,15 @@ public final class VectorBackend extends CpuBackend {
             });
             return;
         }
+        if ((n == 2 || n == 3) && w.type() == GgmlType.Q8_0 && QuantizedDot.supported()) {
+            // A small verification block: widen each Q8_0 block once for its two or three tokens.
+            parallelRanges(w.rows(), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    QuantizedDot.q8Tokens(w.data(), w.rowOffset(r), in.data, in.cols(), n, cols, o.data, o.cols(), r);
+                }
+            });
+            return;
+        }
         // Otherwise decode each row once into cache and reuse it for every token.
         parallelRanges(w.rows(), (from, to) -> {
             float[] rows = scratch(2 * cols);

@@ -39,10 +39,25 @@ class VectorBackendTest {
         SplittableRandom random = new SplittableRandom(7);
         // 96 columns: three Q blocks, and not a multiple of a 512-bit vector's 16 lanes times 4.
         WeightTensor tensor = randomWeight(type, 37, 96, random);
-        for (int n : new int[] {1, 3, 4, 9, 16}) {
+        for (int n : new int[] {1, 2, 3, 4, 5, 9, 16}) {
             float[][] input = randomRows(n, 96, random);
             assertThat(run(VECTOR, tensor, input)).as("%s n=%d", type, n)
                     .satisfies(actual -> assertClose(actual, run(NAIVE, tensor, input)));
+        }
+    }
+
+    @Test
+    void matmul_q8BlocksOfTwoOrThreeTokens_equalOneTokenAtATimeExactly() {
+        // Greedy verification of k = 1 or 2 drafts then scores with the very sums that decode computes.
+        SplittableRandom random = new SplittableRandom(9);
+        WeightTensor tensor = randomWeight(GgmlType.Q8_0, 37, 96, random);
+        for (int n : new int[] {2, 3}) {
+            float[][] input = randomRows(n, 96, random);
+            float[][] together = run(VECTOR, tensor, input);
+            for (int i = 0; i < n; i++) {
+                assertThat(together[i]).as("n=%d, token %d", n, i)
+                        .containsExactly(run(VECTOR, tensor, new float[][] {input[i]})[0]);
+            }
         }
     }
 

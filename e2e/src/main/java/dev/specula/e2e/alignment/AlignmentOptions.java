@@ -39,7 +39,8 @@ public record AlignmentOptions(Path models, Path corpus, Path out, int promptsPe
         positive("--perplexity-tokens", perplexityTokens);
         positive("--speed-rounds", speedRounds);
         speedKs = List.copyOf(speedKs);
-        if (speedKs.isEmpty() || speedKs.stream().anyMatch(v -> v <= 0) || speedKs.stream().distinct().count() < speedKs.size()) {
+        boolean repeated = speedKs.stream().distinct().count() < speedKs.size();
+        if (speedKs.isEmpty() || repeated || speedKs.stream().anyMatch(v -> v <= 0)) {
             throw new IllegalArgumentException("--speed-k: " + speedKs + " (expected: distinct values, each > 0)");
         }
         if (!(temperature > 0) || Double.isInfinite(temperature)) {

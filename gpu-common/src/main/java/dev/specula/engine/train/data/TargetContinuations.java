@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 /**
  * The distillation dataset of DistillSpec and of Goel et al.: text the target itself writes. Each sequence
  * starts with a prompt cut from the training text and goes on with the target's own samples at {@code temperature}
- * (1 by default; 0 writes the target's greedy continuations, the contexts a greedy verifier meets), so the drafter
+ * (1 in the papers; 0 writes the target's greedy continuations, the contexts a greedy verifier meets), so the drafter
  * learns the target's distribution where the target actually goes, not only on human text.
  * Sessions decode together through {@link BatchedForward}, reading the weights once per step for all of them.
  *

@@ -3,25 +3,20 @@ package dev.specula.engine.kernel.cpu;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Dot products straight from Q8_0 and Q4_0 blocks, for decode (one token): each block's 32 quants are widened to
  * floats in registers and multiplied into the input, and the block's scale is applied once to the block's sum.
  * Decoding the row into a float buffer first, as {@link VectorDecode} does for batches, costs a store and a reload
- * of every weight, which doubles the time of a one-token step.
+ * of every weight, which doubles the time of a one-token step. Blocks are read with {@link VectorDecode}'s block
+ * readers, so both paths widen quants alike.
  */
 final class QuantizedDot {
 
     private static final VectorSpecies<Float> F = VectorMath.F;
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, F.length() * 8)));
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final int BLOCK = 32;
     private static final int Q8_BLOCK_BYTES = 34;
     private static final int Q4_BLOCK_BYTES = 18;
@@ -43,11 +38,9 @@ final class QuantizedDot {
             int xBlock = xOff + block * BLOCK;
             FloatVector blockSum = FloatVector.zero(F);
             for (int j = 0; j < BLOCK; j += step) {
-                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, w, off + 2 + j, LE)
-                        .convertShape(VectorOperators.B2F, F, 0);
-                blockSum = q.fma(FloatVector.fromArray(F, x, xBlock + j), blockSum);
+                blockSum = VectorDecode.q8Quants(w, off, j).fma(FloatVector.fromArray(F, x, xBlock + j), blockSum);
             }
-            sum = blockSum.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off))), sum);
+            sum = blockSum.fma(VectorDecode.blockScale(w, off), sum);
         }
         return sum.reduceLanes(VectorOperators.ADD);
     }
@@ -74,15 +67,14 @@ final class QuantizedDot {
             FloatVector block1 = FloatVector.zero(F);
             FloatVector block2 = FloatVector.zero(F);
             for (int j = 0; j < BLOCK; j += step) {
-                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, w, off + 2 + j, LE)
-                        .convertShape(VectorOperators.B2F, F, 0);
+                FloatVector q = VectorDecode.q8Quants(w, off, j);
                 block0 = q.fma(FloatVector.fromArray(F, x, xBlock + j), block0);
                 block1 = q.fma(FloatVector.fromArray(F, x, xCols + xBlock + j), block1);
                 if (third) {
                     block2 = q.fma(FloatVector.fromArray(F, x, 2 * xCols + xBlock + j), block2);
                 }
             }
-            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off)));
+            FloatVector scale = VectorDecode.blockScale(w, off);
             sum0 = block0.fma(scale, sum0);
             sum1 = block1.fma(scale, sum1);
             sum2 = third ? block2.fma(scale, sum2) : sum2;
@@ -104,14 +96,11 @@ final class QuantizedDot {
             FloatVector blockSum = FloatVector.zero(F);
             // Byte j holds quant j (low nibble) and quant j + 16 (high nibble), each stored as value + 8.
             for (int j = 0; j < BLOCK / 2; j += step) {
-                ByteVector packed = ByteVector.fromMemorySegment(B, w, off + 2 + j, LE);
-                FloatVector low = (FloatVector) packed.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector high = (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8)
-                        .convertShape(VectorOperators.B2F, F, 0);
-                blockSum = low.fma(FloatVector.fromArray(F, x, xBlock + j), blockSum);
-                blockSum = high.fma(FloatVector.fromArray(F, x, xBlock + BLOCK / 2 + j), blockSum);
+                ByteVector packed = VectorDecode.q4Packed(w, off, j);
+                blockSum = VectorDecode.q4Low(packed).fma(FloatVector.fromArray(F, x, xBlock + j), blockSum);
+                blockSum = VectorDecode.q4High(packed).fma(FloatVector.fromArray(F, x, xBlock + BLOCK / 2 + j), blockSum);
             }
-            sum = blockSum.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off))), sum);
+            sum = blockSum.fma(VectorDecode.blockScale(w, off), sum);
         }
         return sum.reduceLanes(VectorOperators.ADD);
     }

@@ -17,7 +17,8 @@ import java.nio.ByteOrder;
 /**
  * Decodes a row of stored weights into floats with the Vector API, so that matmul can run its float inner
  * loop on any element type. Results equal {@link dev.specula.engine.tensor.TensorCodec#dequantize} except
- * that F16 infinities and NaNs are not preserved (weights have none).
+ * that F16 infinities and NaNs are not preserved (weights have none). Its Q8_0 and Q4_0 block readers
+ * ({@link #blockScale}, {@link #q8Quants}, {@link #q4Low}, ...) also serve {@link QuantizedDot}.
  */
 final class VectorDecode {
 
@@ -81,11 +82,9 @@ final class VectorDecode {
         int step = F.length();
         for (int block = 0; block < len / 32; block++) {
             long off = byteOff + block * 34L;
-            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off)));
+            FloatVector scale = blockScale(w, off);
             for (int j = 0; j < 32; j += step) {
-                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, w, off + 2 + j, LE)
-                        .convertShape(VectorOperators.B2F, F, 0);
-                q.mul(scale).intoArray(dst, block * 32 + j);
+                q8Quants(w, off, j).mul(scale).intoArray(dst, block * 32 + j);
             }
         }
     }
@@ -94,15 +93,38 @@ final class VectorDecode {
         int step = F.length();
         for (int block = 0; block < len / 32; block++) {
             long off = byteOff + block * 18L;
-            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, off)));
+            FloatVector scale = blockScale(w, off);
             // Bytes j hold element j (low nibble) and element j + 16 (high nibble).
             for (int j = 0; j < 16; j += step) {
-                ByteVector packed = ByteVector.fromMemorySegment(B, w, off + 2 + j, LE);
-                ByteVector low = packed.and((byte) 0x0F).sub((byte) 8);
-                ByteVector high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
-                ((FloatVector) low.convertShape(VectorOperators.B2F, F, 0)).mul(scale).intoArray(dst, block * 32 + j);
-                ((FloatVector) high.convertShape(VectorOperators.B2F, F, 0)).mul(scale).intoArray(dst, block * 32 + 16 + j);
+                ByteVector packed = q4Packed(w, off, j);
+                q4Low(packed).mul(scale).intoArray(dst, block * 32 + j);
+                q4High(packed).mul(scale).intoArray(dst, block * 32 + 16 + j);
             }
         }
+    }
+
+    /** The scale of the Q8_0 or Q4_0 block at {@code blockOff}, in every lane. */
+    static FloatVector blockScale(MemorySegment w, long blockOff) {
+        return FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, blockOff)));
+    }
+
+    /** Quants {@code j .. j + lanes} of the Q8_0 block at {@code blockOff}, as floats (unscaled). */
+    static FloatVector q8Quants(MemorySegment w, long blockOff, int j) {
+        return (FloatVector) ByteVector.fromMemorySegment(B, w, blockOff + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** Packed bytes {@code j .. j + lanes} of the Q4_0 block at {@code blockOff}. */
+    static ByteVector q4Packed(MemorySegment w, long blockOff, int j) {
+        return ByteVector.fromMemorySegment(B, w, blockOff + 2 + j, LE);
+    }
+
+    /** The low nibbles of {@code packed} (quants j ..), stored as value + 8, as floats (unscaled). */
+    static FloatVector q4Low(ByteVector packed) {
+        return (FloatVector) packed.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** The high nibbles of {@code packed} (quants j + 16 ..), stored as value + 8, as floats (unscaled). */
+    static FloatVector q4High(ByteVector packed) {
+        return q4Low(packed.lanewise(VectorOperators.LSHR, 4));
     }
 }

@@ -75,7 +75,7 @@ final class DistillCommand implements Callable<Integer> {
             ParameterSet student = initFile != null ? initial(initFile, tokenizer)
                     : ParameterSet.initialized(shape.config(tokenizer.vocabSize()), training.seed);
             PretrainCommand.RunData data = PretrainCommand.RunData.load(corpus, tokenizer, training.runDir, workers);
-            TokenizedCorpus train = generated == 0 ? data.train()
+            TokenizedCorpus train = recipe == null ? data.train()
                     : data.train().with(continuations(recipe, teacherModel, data.train()));
             TrainingTransformer teacher = new TrainingTransformer(GgufParameters.read(teacherModel), workers);
             System.err.printf("distilling (%s) %,d parameters from %s on %,d tokens (%s), %d threads%n", chosen.id(),
@@ -103,7 +103,7 @@ final class DistillCommand implements Callable<Integer> {
     private TokenizedCorpus continuations(TargetContinuations recipe, ModelFile teacherModel, TokenizedCorpus text)
             throws Exception {
         // Temperature 1 keeps the cache's original name, so earlier runs' caches are found again.
-        String temperature = generatedTemperature == 1 ? "" : "-t" + generatedTemperature;
+        String temperature = recipe.temperature() == 1 ? "" : "-t" + recipe.temperature();
         Path cache = training.runDir.resolve("generated-" + generated + "x" + (training.seqLen + 1) + temperature + "-"
                 + String.join("-", text.languages()).hashCode() + ".tokens");
         if (Files.isRegularFile(cache)) {

@@ -1,5 +1,10 @@
 package dev.specula.e2e;
 
+import dev.specula.cli.DefaultModels;
+import dev.specula.cli.DemoPrompts;
+import dev.specula.cli.LocalMesh;
+import dev.specula.cli.MeshClient;
+
 import dev.specula.engine.generate.Generator;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;

@@ -6,7 +6,7 @@ import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -10,7 +10,7 @@ import dev.specula.engine.generate.Generator;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.engine.model.ModelFile;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.proto.v1.FinishReason;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.Speculation;

@@ -4,7 +4,7 @@ import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.engine.spec.SpeculativeDecoder;
 import dev.specula.engine.tokenizer.Tokenizer;
 import dev.specula.engine.tokenizer.VocabularyFingerprint;

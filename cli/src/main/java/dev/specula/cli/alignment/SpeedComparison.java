@@ -2,8 +2,8 @@ package dev.specula.cli.alignment;
 
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.spec.Sampler;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.Sampler;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.engine.spec.SpeculativeDecoder;
 
 import java.util.Arrays;

@@ -3,8 +3,8 @@ package dev.specula.train.data;
 import dev.specula.engine.model.BatchedForward;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.spec.Sampler;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.Sampler;
+import dev.specula.engine.sample.SamplingParams;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

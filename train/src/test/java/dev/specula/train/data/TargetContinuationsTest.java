@@ -8,7 +8,7 @@ import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.RandomModelWriter;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.spec.Sampler;
+import dev.specula.engine.sample.Sampler;
 import dev.specula.engine.tensor.GgmlType;
 import dev.specula.engine.tokenizer.ByteVocabulary;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.specula.engine.spec;
+package dev.specula.engine.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -156,5 +156,24 @@ class RejectionSamplerTest {
                 .withMessage("accepted: -1 (expected: >= 0)");
         assertThatIllegalArgumentException().isThrownBy(() -> new Verification(0, new int[] {-3}, false))
                 .withMessage("committed[0]: -3 (expected: >= 0)");
+    }
+
+    @Test
+    void verifyLogits_greedyAndSampled_agreeWithVerifyingTheirDistributions() {
+        float[][] logits = {{2f, 1f, 0.5f, -1f}, {0f, 3f, 1f, 1f}, {1f, 1f, 2f, 0f}}; // [k + 1, vocab]
+        int[] drafts = {0, 2};
+        SamplingParams greedy = SamplingParams.greedy();
+        assertThat(RejectionSampler.verify(logits, drafts, null, greedy, null))
+                .isEqualTo(RejectionSampler.verifyGreedy(new int[] {0, 1, 2}, drafts));
+
+        SamplingParams sampled = new SamplingParams(0.8f, 0, 0.95, 0, 1);
+        Sampler sampler = new Sampler();
+        SparseDistribution[] p = Arrays.stream(logits).map(row -> sampler.distribution(row, sampled))
+                .toArray(SparseDistribution[]::new);
+        SparseDistribution[] q = {p[0], p[1]};
+        for (long seed = 0; seed < 20; seed++) {
+            assertThat(RejectionSampler.verify(logits, drafts, q, sampled, new SplittableRandom(seed)))
+                    .isEqualTo(RejectionSampler.verify(p, drafts, q, new SplittableRandom(seed)));
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.specula.engine.spec;
+package dev.specula.engine.sample;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -15,7 +15,37 @@ import java.util.random.RandomGenerator;
  */
 public final class RejectionSampler {
 
+    private static final Sampler SAMPLER = new Sampler(); // stateless
+
     private RejectionSampler() {
+    }
+
+    /**
+     * Verifies a block from the target's logits, as vLLM's {@code RejectionSampler.forward} does: greedy
+     * parameters compare each draft with the target's argmax ({@link #verifyGreedy}); otherwise each row is
+     * processed by {@link Sampler#distribution} with the draft's {@code params} and judged by {@link #verify(
+     * SparseDistribution[], int[], SparseDistribution[], RandomGenerator)}.
+     *
+     * @param targetLogits the target's logits at the {@code k + 1} block positions // [k + 1, vocabSize]
+     * @param draftTokens  the {@code k} draft tokens
+     * @param draft        the {@code k} distributions the drafts were sampled from (unused when greedy)
+     * @param params       the sampling parameters both models use
+     * @param rng          the random source of a sampled verification (unused when greedy)
+     */
+    public static Verification verify(float[][] targetLogits, int[] draftTokens, SparseDistribution[] draft,
+                                      SamplingParams params, RandomGenerator rng) {
+        if (params.isGreedy()) {
+            int[] argmax = new int[targetLogits.length];
+            for (int i = 0; i < targetLogits.length; i++) {
+                argmax[i] = Sampler.argmax(targetLogits[i]);
+            }
+            return verifyGreedy(argmax, draftTokens);
+        }
+        SparseDistribution[] target = new SparseDistribution[targetLogits.length];
+        for (int i = 0; i < targetLogits.length; i++) {
+            target[i] = SAMPLER.distribution(targetLogits[i], params);
+        }
+        return verify(target, draftTokens, draft, rng);
     }
 
     /**

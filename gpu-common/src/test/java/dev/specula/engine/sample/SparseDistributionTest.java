@@ -1,4 +1,4 @@
-package dev.specula.engine.spec;
+package dev.specula.engine.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

@@ -1,4 +1,4 @@
-package dev.specula.engine.spec;
+package dev.specula.engine.sample;
 
 import java.util.Arrays;
 

@@ -7,10 +7,10 @@ import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
 import dev.specula.engine.tokenizer.VocabularyFingerprint;
 import dev.specula.rpc.GrpcServer;
+import dev.specula.rpc.ProtocolLimits;
 import dev.specula.verifier.draftlength.ForwardTimings;
 import dev.specula.verifier.drafter.DrafterPool;
 import dev.specula.verifier.session.SessionResources;
-import dev.specula.verifier.session.SpeculationPlan;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -68,7 +68,7 @@ public final class VerifierServer implements AutoCloseable {
             throw e;
         }
         this.batcher = new ForwardBatcher(model, "verifier-batcher");
-        ForwardTimings timings = new ForwardTimings(SpeculationPlan.MAX_DRAFT_LENGTH + 1);
+        ForwardTimings timings = new ForwardTimings(ProtocolLimits.maxVerificationRows());
         warmUp(timings);
         SessionResources resources = new SessionResources(config.id(), config.modelName(), model,
                 file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()), batcher, drafters, timings,

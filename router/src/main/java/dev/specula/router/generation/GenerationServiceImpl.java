@@ -1,5 +1,6 @@
 package dev.specula.router.generation;
 
+import dev.specula.rpc.ChannelPool;
 import dev.specula.proto.v1.DrafterEndpoint;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.GenerateResponse;

@@ -1,0 +1,156 @@
+package dev.specula.train.widen;
+
+import dev.specula.engine.gguf.GgufWriter;
+import dev.specula.engine.model.GgufExport;
+import dev.specula.engine.model.LlamaConfig;
+import dev.specula.engine.model.ModelFile;
+import dev.specula.engine.tensor.GgmlType;
+import dev.specula.engine.tensor.TensorCodec;
+import dev.specula.engine.tensor.WeightTensor;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Widens a Llama model m times without changing what it computes: every unit of the residual stream, every
+ * attention head (query and key/value, so the grouping of queries on key/value heads is kept) and every FFN
+ * unit is replicated m times, and what reads a replicated input is scaled by 1/m.
+ *
+ * <p>The layout is tiled: a widened vector is m copies of the original one after another ({@code x' = [x, x, ...]},
+ * {@code [m * n]}), so widened head {@code r * heads + h} is a copy of head h and reads key/value head
+ * {@code r * kvHeads + h / group}, a copy of the one head h read. Head size, and so RoPE, is unchanged.
+ * <ul>
+ *   <li>the embedding's rows are tiled m times ({@code [vocab, dim] -> [vocab, m * dim]});</li>
+ *   <li>RMSNorm of {@code [x, x, ...]} is {@code [norm(x), norm(x), ...]} (the mean of squares is unchanged); the
+ *       norm gains are tiled and divided by m, so every matrix reading a norm's output (Q, K, V, FFN gate and up,
+ *       the classifier) gets {@code [norm(x) / m, ...]} and is the plain m × m tiling of the original
+ *       ({@code [m * rows, m * cols]}): each output copy sums m copies of {@code W norm(x) / m};</li>
+ *   <li>the attention output and FFN down matrices read replicated heads and FFN units: they are the m × m tiling
+ *       of {@code W / m};</li>
+ *   <li>the classifier is untied ({@code output.weight}, {@code [vocab, m * dim]}, the original's rows tiled).</li>
+ * </ul>
+ * Matrices keep their stored type. A division by m (a power of two) is exact in the F32 norm gains; in a Q8_0 or
+ * Q4_0 block of {@code W / m} it keeps the quants and divides the f16 scale, exact unless that scale is subnormal;
+ * {@link WideningReport#weightsInexact()} counts the weights where it is not.
+ */
+public final class Widening {
+
+    /** Matrices reading a norm's output, which carries the 1/m. */
+    private static final Pattern NORM_READER =
+            Pattern.compile("blk\\.\\d+\\.(attn_q|attn_k|attn_v|ffn_gate|ffn_up)\\.weight");
+    /** Matrices reading replicated heads or FFN units: they carry the 1/m themselves. */
+    private static final Pattern UNIT_READER = Pattern.compile("blk\\.\\d+\\.(attn_output|ffn_down)\\.weight");
+    private static final Pattern NORM = Pattern.compile("(blk\\.\\d+\\.(attn_norm|ffn_norm)|output_norm)\\.weight");
+    private static final String EMBEDDING = "token_embd.weight";
+    private static final String CLASSIFIER = "output.weight";
+
+    private Widening() {
+    }
+
+    /** The configuration of {@code config} widened {@code factor} times: same layers, head size and vocabulary. */
+    public static LlamaConfig widenedConfig(LlamaConfig config, int factor) {
+        checkFactor(factor);
+        return new LlamaConfig(config.architecture(), config.dim() * factor, config.hiddenDim() * factor,
+                config.layers(), config.heads() * factor, config.kvHeads() * factor, config.headSize(),
+                config.vocabSize(), config.contextLength(), config.ropeTheta(), config.rmsEps(), config.ropeStyle());
+    }
+
+    /**
+     * Writes {@code model} widened {@code factor} times to {@code out} (GGUF, the source's tokenizer embedded).
+     *
+     * @param factor m: 1 copies the model (with an untied classifier); a power of two keeps quantized weights exact
+     * @throws IllegalArgumentException naming a tensor this widening does not know (biases, for one)
+     */
+    public static WideningReport widen(ModelFile model, int factor, Path out) throws IOException {
+        LlamaConfig config = model.config();
+        LlamaConfig wide = widenedConfig(config, factor);
+        Map<String, WeightTensor> tensors = model.tensors();
+        GgufWriter writer = GgufExport.writerFor(wide, model.tokenizer(),
+                model.path().getFileName() + " widened x" + factor);
+        long inexact = 0;
+        long bytes = 0;
+        for (WeightTensor tensor : tensors.values()) {
+            String name = tensor.name();
+            Widened w;
+            if (name.equals(EMBEDDING)) {
+                w = tile(tensor, 1, factor, 1f);
+            } else if (NORM.matcher(name).matches()) {
+                w = tile(tensor, 1, factor, 1f / factor);
+            } else if (NORM_READER.matcher(name).matches()) {
+                w = tile(tensor, factor, factor, 1f);
+            } else if (UNIT_READER.matcher(name).matches()) {
+                w = tile(tensor, factor, factor, 1f / factor);
+            } else if (name.equals(CLASSIFIER)) {
+                continue; // written below, with the tied case
+            } else {
+                throw new IllegalArgumentException("tensor " + name + " of " + model.path() + ": not widenable"
+                        + " (expected: token_embd, output, norm gains and the attention and FFN matrices of a Llama"
+                        + " block, without biases)");
+            }
+            writer.addTensor(name, tensor.type(), w.dims(), w.data());
+            inexact += w.inexact();
+            bytes += w.data().length;
+        }
+        WeightTensor classifier = tensors.getOrDefault(CLASSIFIER, tensors.get(EMBEDDING));
+        if (classifier == null) {
+            throw new IllegalArgumentException(model.path() + ": no " + EMBEDDING + " (expected: a Llama model)");
+        }
+        Widened head = tile(classifier, 1, factor, 1f);
+        writer.addTensor(CLASSIFIER, classifier.type(), head.dims(), head.data());
+        inexact += head.inexact();
+        bytes += head.data().length;
+        writer.write(out);
+        return new WideningReport(factor, config.parameterCount(!tensors.containsKey(CLASSIFIER)),
+                wide.parameterCount(false), bytes, inexact);
+    }
+
+    /** A widened tensor: GGUF dims, stored bytes, and how many of its stored values are not the exact ones. */
+    private record Widened(long[] dims, byte[] data, long inexact) {
+    }
+
+    /**
+     * Tiles {@code tensor} ({@code [rows, cols]}, or a vector {@code [cols]}) {@code rowCopies} × {@code colCopies}
+     * times, every value times {@code scale}, and stores it in the tensor's type.
+     */
+    private static Widened tile(WeightTensor tensor, int rowCopies, int colCopies, float scale) {
+        int rows = tensor.rows();
+        int cols = tensor.cols();
+        float[] source = new float[Math.toIntExact(tensor.elementCount())]; // [rows, cols]
+        TensorCodec.dequantize(tensor.type(), tensor.data(), 0, source, 0, source.length);
+        int wideCols = Math.multiplyExact(cols, colCopies);
+        float[] wide = new float[Math.multiplyExact(Math.multiplyExact(rows, rowCopies), wideCols)]; // [rowCopies * rows, wideCols]
+        for (int r = 0; r < rows; r++) {
+            int from = r * cols;
+            for (int c = 0; c < colCopies; c++) {
+                for (int j = 0; j < cols; j++) {
+                    wide[r * wideCols + c * cols + j] = source[from + j] * scale;
+                }
+            }
+        }
+        int rowBlock = rows * wideCols;
+        for (int copy = 1; copy < rowCopies; copy++) {
+            System.arraycopy(wide, 0, wide, copy * rowBlock, rowBlock);
+        }
+        // Row blocks of quantized types never straddle copies: cols is a whole number of blocks.
+        byte[] data = TensorCodec.quantize(tensor.type(), wide);
+        float[] stored = new float[wide.length];
+        TensorCodec.dequantize(tensor.type(), MemorySegment.ofArray(data), 0, stored, 0, stored.length);
+        long inexact = 0;
+        for (int i = 0; i < wide.length; i++) {
+            if (stored[i] != wide[i]) {
+                inexact++;
+            }
+        }
+        long[] dims = tensor.dims().length == 1 ? new long[] {wideCols} : new long[] {wideCols, (long) rows * rowCopies};
+        return new Widened(dims, data, inexact);
+    }
+
+    private static void checkFactor(int factor) {
+        if (factor < 1 || factor > 64) {
+            throw new IllegalArgumentException("factor: " + factor + " (expected: 1..64)");
+        }
+    }
+}

@@ -17,32 +17,32 @@ import java.util.regex.Pattern;
 /**
  * Widens a Llama model m times without changing what it computes: every unit of the residual stream, every
  * attention head (query and key/value, so the grouping of queries on key/value heads is kept) and every FFN
- * unit is replicated m times, and what reads a replicated input is scaled by 1/m.
+ * unit is replicated m times.
  *
- * <p>The layout is tiled: a widened vector is m copies of the original one after another ({@code x' = [x, x, ...]},
+ * <p>The layout is tiled: a widened vector is m copies of the original one after another ({@code [x, x, ...]},
  * {@code [m * n]}), so widened head {@code r * heads + h} is a copy of head h and reads key/value head
- * {@code r * kvHeads + h / group}, a copy of the one head h read. Head size, and so RoPE, is unchanged.
+ * {@code r * kvHeads + h / group}, a copy of the one head h read. Head size, and so RoPE, is unchanged. Every
+ * matrix becomes the plain m × m tiling of the original ({@code [rows, cols] -> [m * rows, m * cols]}): each output
+ * copy sums m copies of the original's product, m times too much, and the scales that cancel this sit where they
+ * are exact in any stored type:
  * <ul>
- *   <li>the embedding's rows are tiled m times ({@code [vocab, dim] -> [vocab, m * dim]});</li>
- *   <li>RMSNorm of {@code [x, x, ...]} is {@code [norm(x), norm(x), ...]} (the mean of squares is unchanged); the
- *       norm gains are tiled and divided by m, so every matrix reading a norm's output (Q, K, V, FFN gate and up,
- *       the classifier) gets {@code [norm(x) / m, ...]} and is the plain m × m tiling of the original
- *       ({@code [m * rows, m * cols]}): each output copy sums m copies of {@code W norm(x) / m};</li>
- *   <li>the attention output and FFN down matrices read replicated heads and FFN units: they are the m × m tiling
- *       of {@code W / m};</li>
+ *   <li>the residual stream carries m times the original ({@code [m x, m x, ...]}): the embedding's rows are tiled
+ *       and multiplied by m, and each block adds m times its original output, as the tiled attention output and
+ *       FFN down matrices give;</li>
+ *   <li>RMSNorm of {@code [m x, ...]} with epsilon {@code m² eps} is exactly {@code [norm(x), ...]} (the mean of
+ *       squares is m² times the original's), and the norm gains, tiled, are divided by m, so the matrices reading a
+ *       norm (Q, K, V, FFN gate and up, the classifier) get {@code [norm(x) / m, ...]} and give the original's
+ *       product;</li>
  *   <li>the classifier is untied ({@code output.weight}, {@code [vocab, m * dim]}, the original's rows tiled).</li>
  * </ul>
- * Matrices keep their stored type. A division by m (a power of two) is exact in the F32 norm gains; in a Q8_0 or
- * Q4_0 block of {@code W / m} it keeps the quants and divides the f16 scale, exact unless that scale is subnormal;
- * {@link WideningReport#weightsInexact()} counts the weights where it is not.
+ * With m a power of two the multiplications by m and 1/m are exact: the F32 norm gains, and the f16 scale of each
+ * Q8_0 or Q4_0 embedding block, whose quants stay as they are (exact unless the scale overflows f16). Every block
+ * matrix is copied as stored. {@link WideningReport#weightsInexact()} counts the weights that are not exact.
  */
 public final class Widening {
 
-    /** Matrices reading a norm's output, which carries the 1/m. */
-    private static final Pattern NORM_READER =
-            Pattern.compile("blk\\.\\d+\\.(attn_q|attn_k|attn_v|ffn_gate|ffn_up)\\.weight");
-    /** Matrices reading replicated heads or FFN units: they carry the 1/m themselves. */
-    private static final Pattern UNIT_READER = Pattern.compile("blk\\.\\d+\\.(attn_output|ffn_down)\\.weight");
+    private static final Pattern BLOCK_MATRIX =
+            Pattern.compile("blk\\.\\d+\\.(attn_q|attn_k|attn_v|attn_output|ffn_gate|ffn_up|ffn_down)\\.weight");
     private static final Pattern NORM = Pattern.compile("(blk\\.\\d+\\.(attn_norm|ffn_norm)|output_norm)\\.weight");
     private static final String EMBEDDING = "token_embd.weight";
     private static final String CLASSIFIER = "output.weight";
@@ -50,12 +50,16 @@ public final class Widening {
     private Widening() {
     }
 
-    /** The configuration of {@code config} widened {@code factor} times: same layers, head size and vocabulary. */
+    /**
+     * The configuration of {@code config} widened {@code factor} times: same layers, head size and vocabulary, RMSNorm
+     * epsilon times {@code factor²} (the residual stream carries {@code factor} times the original).
+     */
     public static LlamaConfig widenedConfig(LlamaConfig config, int factor) {
         checkFactor(factor);
         return new LlamaConfig(config.architecture(), config.dim() * factor, config.hiddenDim() * factor,
                 config.layers(), config.heads() * factor, config.kvHeads() * factor, config.headSize(),
-                config.vocabSize(), config.contextLength(), config.ropeTheta(), config.rmsEps(), config.ropeStyle());
+                config.vocabSize(), config.contextLength(), config.ropeTheta(), config.rmsEps() * factor * factor,
+                config.ropeStyle());
     }
 
     /**
@@ -76,13 +80,11 @@ public final class Widening {
             String name = tensor.name();
             Widened w;
             if (name.equals(EMBEDDING)) {
-                w = tile(tensor, 1, factor, 1f);
+                w = tile(tensor, 1, factor, factor);
             } else if (NORM.matcher(name).matches()) {
                 w = tile(tensor, 1, factor, 1f / factor);
-            } else if (NORM_READER.matcher(name).matches()) {
+            } else if (BLOCK_MATRIX.matcher(name).matches()) {
                 w = tile(tensor, factor, factor, 1f);
-            } else if (UNIT_READER.matcher(name).matches()) {
-                w = tile(tensor, factor, factor, 1f / factor);
             } else if (name.equals(CLASSIFIER)) {
                 continue; // written below, with the tied case
             } else {

@@ -67,7 +67,7 @@ class WideningTest {
     }
 
     @Test
-    void widen_q8ModelPowerOfTwoFactor_storesExactlyScaledCopies() throws IOException {
+    void widen_q8ModelPowerOfTwoFactor_storesExactCopies() throws IOException {
         Path wide = dir.resolve("wide.gguf");
         try (ModelFile in = ModelFile.open(randomModel(GgmlType.Q8_0, true), null)) {
             WideningReport report = Widening.widen(in, 4, wide);
@@ -85,8 +85,7 @@ class WideningTest {
         Path wide = dir.resolve("target-x2.gguf");
         try (ModelFile in = ModelFile.open(FAMILY_TARGET, null)) {
             WideningReport report = Widening.widen(in, 2, wide);
-            // Only attn_output and ffn_down blocks whose f16 scale / 2 is subnormal round (reported, not exact).
-            System.out.println("family target x2: " + report);
+            assertThat(report.weightsInexact()).as("stored weights not exact copies").isZero();
         }
         try (Backend backend = Backends.create("vector");
              ModelFile a = ModelFile.open(FAMILY_TARGET, null);

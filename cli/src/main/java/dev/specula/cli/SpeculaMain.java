@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 /** Entry point of {@code ./specula}: the engine's commands, the trainer's, and the mesh's. */
 @Command(name = "specula", mixinStandardHelpOptions = true, version = "specula 0.1.0",
         description = "Distributed speculative decoding for LLM serving.",
-        subcommands = {GenerateCommand.class, BenchCommand.class, RandomModelCommand.class, TrainCommand.class,
+        subcommands = {GenerateCommand.class, BenchCommand.class, RandomModelCommand.class, WidenCommand.class, TrainCommand.class,
                 ServeCommand.class, ClientCommand.class, DemoCommand.class, AlignmentReportCommand.class})
 public final class SpeculaMain {
 

@@ -8,8 +8,8 @@ package dev.specula.train.widen;
  * @param parametersAfter  parameters of the widened model (untied classifier included)
  * @param bytesAfter       bytes of the widened model's tensor data
  * @param weightsInexact   stored weights of the widened model that differ from the exact widening of the source's
- *                         stored weights (copies, scaled by 1/m where a replicated input is consumed): quantization
- *                         can only round where a scale divided by m leaves the type's exact range
+ *                         stored weights (tiled copies, the embedding times m, the norm gains divided by m), after
+ *                         re-quantizing in the source's types: 0 with m a power of two unless an f16 scale overflows
  */
 public record WideningReport(int factor, long parametersBefore, long parametersAfter, long bytesAfter,
                              long weightsInexact) {

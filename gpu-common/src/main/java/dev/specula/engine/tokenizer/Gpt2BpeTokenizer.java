@@ -35,6 +35,8 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
     private final List<String> merges;
     /** "left right" → rank (its index in the merge list; lower merges first). */
     private final Map<String, Integer> ranks;
+    /** The same merges on token ids, or null when some byte or merge is not a token (then strings are merged). */
+    private final MergeTable mergeTable;
     private final byte[][] bytes;
     private final PreTokenizer preTokenizer;
     private final boolean addBos;
@@ -86,6 +88,7 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
             }
             ranks.putIfAbsent(merge, i);
         }
+        this.mergeTable = MergeTable.of(vocab, this.merges);
         this.bytes = new byte[vocab.size()][];
         for (int i = 0; i < vocab.size(); i++) {
             bytes[i] = surface(i);
@@ -164,6 +167,11 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
         return out.toArray();
     }
 
+    /** Empties the word memo, so that a benchmark can time encoding without it. */
+    void clearWordMemo() {
+        wordCache.clear();
+    }
+
     /** The pre-tokenizer that splits text into words. */
     public PreTokenizer preTokenizer() {
         return preTokenizer;
@@ -187,19 +195,17 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
         if (wordCache.size() >= WORD_CACHE_LIMIT) {
             wordCache.clear();
         }
-        int[] tokens = mergeWord(Gpt2ByteLevel.encode(word.getBytes(StandardCharsets.UTF_8)));
+        byte[] utf8 = word.getBytes(StandardCharsets.UTF_8);
+        int whole = preTokenizer.ignoresMerges() ? vocab.findText(Gpt2ByteLevel.encode(utf8)) : -1;
+        int[] tokens = whole >= 0 ? new int[] {whole}
+                : mergeTable != null ? mergeTable.merge(utf8)
+                : mergeWord(Gpt2ByteLevel.encode(utf8));
         wordCache.put(word, tokens);
         return tokens;
     }
 
-    /** BPE over the byte-level characters of one word. */
+    /** BPE over the byte-level characters of one word, merging strings. */
     private int[] mergeWord(String word) {
-        if (preTokenizer.ignoresMerges()) {
-            int whole = vocab.findText(word);
-            if (whole >= 0) {
-                return new int[] {whole};
-            }
-        }
         TokenBuffer out = new TokenBuffer(word.length());
         int n = word.length();
         String[] symbol = new String[n];

@@ -2,6 +2,7 @@ package dev.specula.engine.tokenizer;
 
 import dev.specula.engine.SharedData;
 import dev.specula.engine.gguf.GgufFile;
+import dev.specula.engine.gguf.GgufMetadata;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * llama.cpp's vocabulary test data in {@code ../shared/fixtures/llama.cpp}: a vocabulary-only GGUF, its
@@ -25,6 +28,8 @@ final class LlamaCppVocabFixtures {
     record Case(String text, int[] expected) {
     }
 
+    private static final Map<String, Tokenizer> TOKENIZERS = new ConcurrentHashMap<>();
+
     private LlamaCppVocabFixtures() {
     }
 
@@ -33,10 +38,15 @@ final class LlamaCppVocabFixtures {
         return SharedData.require("fixtures/llama.cpp/ggml-vocab-" + name + ".gguf");
     }
 
-    /** The tokenizer of the fixture's vocabulary. */
+    /** The tokenizer of the fixture's vocabulary, loaded once per test run (the 128k and 151k ones take seconds). */
     static Tokenizer tokenizer(String name) {
+        return TOKENIZERS.computeIfAbsent(name, n -> Tokenizers.fromGguf(metadata(n), vocabFile(n)));
+    }
+
+    /** The fixture's GGUF metadata. */
+    static GgufMetadata metadata(String name) {
         try (GgufFile file = GgufFile.open(vocabFile(name))) {
-            return Tokenizers.fromGguf(file.metadata(), file.path());
+            return file.metadata();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

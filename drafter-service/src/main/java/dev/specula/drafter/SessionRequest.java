@@ -1,7 +1,7 @@
 package dev.specula.drafter;
 
 import com.google.protobuf.ByteString;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.engine.tokenizer.VocabularyFingerprint;
 import dev.specula.proto.v1.OpenDraft;
 import dev.specula.proto.v1.Sampling;

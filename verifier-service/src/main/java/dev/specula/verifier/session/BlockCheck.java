@@ -1,6 +1,6 @@
 package dev.specula.verifier.session;
 
-import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.sample.SparseDistribution;
 import dev.specula.proto.v1.DraftBlock;
 
 /** Checks a drafted block before it is verified; a malformed block ends the drafter's part in a session. */

@@ -2,7 +2,7 @@ package dev.specula.verifier.session;
 
 import com.google.protobuf.ByteString;
 import dev.specula.engine.generate.Generator;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.proto.v1.OpenSessionRequest;
 import dev.specula.proto.v1.Sampling;
 import dev.specula.proto.v1.Speculation;

@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  */
 public record TokenizerThroughput(long bytes, int tokens, double coldMBps, double warmMBps) {
 
+    /** Untimed passes first, so that the JIT has compiled the encoder before the timed ones. */
+    private static final int WARM_UP_PASSES = 5;
+
     /**
      * About {@code bytes} UTF-8 bytes of paragraphs, one per line, taken round-robin from every language of
      * {@code corpusDir/installation-guide}, so every script of the corpus is in it.
@@ -56,7 +59,7 @@ public record TokenizerThroughput(long bytes, int tokens, double coldMBps, doubl
     }
 
     /**
-     * Encodes {@code text} {@code passes} times after warming the JIT up on it; the first timed pass starts
+     * Encodes {@code text} {@code passes} times after {@value #WARM_UP_PASSES} untimed passes; the first timed pass starts
      * with an empty word memo.
      */
     public static TokenizerThroughput measure(Tokenizer tokenizer, String text, int passes) {
@@ -64,7 +67,7 @@ public record TokenizerThroughput(long bytes, int tokens, double coldMBps, doubl
             throw new IllegalArgumentException("passes: " + passes + " (expected: at least 2, one cold and one warm)");
         }
         long bytes = text.getBytes(StandardCharsets.UTF_8).length;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < WARM_UP_PASSES; i++) {
             clearMemo(tokenizer); // so that the JIT compiles the merging too, not only the memo's path
             tokenizer.encode(text);
         }

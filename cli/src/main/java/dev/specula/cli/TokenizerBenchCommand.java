@@ -49,9 +49,10 @@ final class TokenizerBenchCommand implements Callable<Integer> {
         String text = TokenizerThroughput.multilingualSample(corpus, (int) (megabytes * 1e6));
         TokenizerThroughput t = TokenizerThroughput.measure(tokenizer, text, passes);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%s: %d tokens, %d bytes; load %.1f s; first pass %.2f MB/s, best later pass %.2f MB/s"
-                        + " (one thread, word memo empty / filled)%n", model.getFileName(), tokenizer.vocabSize(),
-                t.bytes(), loadSeconds, t.coldMBps(), t.warmMBps());
+        out.printf("%s: %d tokens, %d bytes; load %.1f s; one thread, MB/s by wall clock (by the thread's CPU"
+                        + " time): first pass %.2f (%.2f), best later pass %.2f (%.2f); word memo empty / filled%n",
+                model.getFileName(), tokenizer.vocabSize(), t.bytes(), loadSeconds, t.coldMBps(), t.coldCpuMBps(),
+                t.warmMBps(), t.warmCpuMBps());
         out.flush();
         return 0;
     }

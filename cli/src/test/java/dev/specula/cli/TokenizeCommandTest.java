@@ -81,7 +81,7 @@ class TokenizeCommandTest {
         assertThat(run("bench", "tokenizer", "--model", model, "--corpus", corpus, "--megabytes", "0.02",
                 "--passes", "2")).isZero();
         assertThat(out.toString()).startsWith("ggml-vocab-gpt-2.gguf: 50257 tokens, ")
-                .containsPattern("first pass [0-9.]+ MB/s, best later pass [0-9.]+ MB/s");
+                .containsPattern("first pass [0-9.]+ \\([0-9.]+\\), best later pass [0-9.]+ \\([0-9.]+\\)");
     }
 
     @Test

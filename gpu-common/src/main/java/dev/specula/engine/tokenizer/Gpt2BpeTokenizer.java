@@ -33,7 +33,7 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
 
     private final Vocabulary vocab;
     private final List<String> merges;
-    /** "left right" → rank (its index in the merge list; lower merges first). */
+    /** "left right" → rank (its index in the merge list; lower merges first); empty when mergeTable is used. */
     private final Map<String, Integer> ranks;
     /** The same merges on token ids, or null when some byte or merge is not a token (then strings are merged). */
     private final MergeTable mergeTable;
@@ -78,7 +78,6 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
         this.addBos = addBos;
         this.addEos = addEos;
         this.merges = List.copyOf(merges);
-        this.ranks = HashMap.newHashMap(merges.size());
         for (int i = 0; i < this.merges.size(); i++) {
             String merge = this.merges.get(i);
             int space = merge.indexOf(' ');
@@ -86,9 +85,15 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
                 throw new IllegalArgumentException(TokenizerGguf.MERGES + "[" + i + "] \"" + merge
                         + "\" (expected: two pieces separated by one space)");
             }
-            ranks.putIfAbsent(merge, i);
         }
         this.mergeTable = MergeTable.of(vocab, this.merges);
+        // The string ranks are needed only where merging on ids does not apply.
+        this.ranks = mergeTable != null ? Map.of() : HashMap.newHashMap(merges.size());
+        if (mergeTable == null) {
+            for (int i = 0; i < this.merges.size(); i++) {
+                ranks.putIfAbsent(this.merges.get(i), i);
+            }
+        }
         this.bytes = new byte[vocab.size()][];
         for (int i = 0; i < vocab.size(); i++) {
             bytes[i] = surface(i);

@@ -19,9 +19,9 @@ import java.util.logging.Logger;
  * own virtual thread, and their forward passes go through each model's batcher so that the draft steps of
  * concurrent sessions share passes.
  */
-public final class DrafterService extends DrafterServiceGrpc.DrafterServiceImplBase implements AutoCloseable {
+final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(DrafterService.class.getName());
+    private static final Logger LOG = Logger.getLogger(DrafterServiceImpl.class.getName());
     private static final long CLOSE_WAIT_MILLIS = 10_000;
 
     private final List<DrafterModel> models;
@@ -36,7 +36,7 @@ public final class DrafterService extends DrafterServiceGrpc.DrafterServiceImplB
      * @param maxSessions   concurrent sessions at most
      * @param minConfidence early-stop threshold, in [0, 1)
      */
-    DrafterService(List<DrafterModel> models, int maxSessions, double minConfidence) {
+    DrafterServiceImpl(List<DrafterModel> models, int maxSessions, double minConfidence) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("models: none (expected: at least one)");
         }

@@ -1,5 +1,6 @@
-package dev.specula.router.generation;
+package dev.specula.router;
 
+import dev.specula.rpc.ChannelPool;
 import dev.specula.proto.v1.DrafterEndpoint;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.GenerateResponse;
@@ -30,7 +31,7 @@ import java.util.logging.Logger;
  * The public GenerationService: validates a request, finds its route (language × domain), chooses a drafter
  * and a verifier replica, and relays the verifier's session to the client (see {@link VerifierRelay}).
  */
-public final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServiceImplBase {
+final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServiceImplBase {
 
     private static final Logger LOG = Logger.getLogger(GenerationServiceImpl.class.getName());
 
@@ -49,7 +50,7 @@ public final class GenerationServiceImpl extends GenerationServiceGrpc.Generatio
      * @param tracker   what is learned across requests
      * @param channels  channels to verifiers, reused across requests
      */
-    public GenerationServiceImpl(RouterConfig config, LanguageIdentifier languages, AcceptanceTracker tracker,
+    GenerationServiceImpl(RouterConfig config, LanguageIdentifier languages, AcceptanceTracker tracker,
                                  ChannelPool channels) {
         this.config = config;
         this.languages = languages;

@@ -18,10 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The VerifierService implementation: validates each OpenSession request and runs it as a
+ * The VerifierServiceImpl implementation: validates each OpenSession request and runs it as a
  * {@link GenerationSession} on its own virtual thread, at most {@code maxSessions} at once.
  */
-public final class VerifierService extends VerifierServiceGrpc.VerifierServiceImplBase {
+final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplBase {
 
     private final SessionResources resources;
     private final RequestValidator validator;
@@ -35,7 +35,7 @@ public final class VerifierService extends VerifierServiceGrpc.VerifierServiceIm
      * @param maxSessions      sessions at once; more are refused with RESOURCE_EXHAUSTED
      * @param defaultMaxTokens tokens to generate when a request names no max_tokens
      */
-    public VerifierService(SessionResources resources, int maxSessions, int defaultMaxTokens) {
+    VerifierServiceImpl(SessionResources resources, int maxSessions, int defaultMaxTokens) {
         this.resources = resources;
         this.maxSessions = maxSessions;
         this.validator = new RequestValidator(new Generator(resources.model(), resources.tokenizer()),

@@ -1,4 +1,4 @@
-package dev.specula.router.generation;
+package dev.specula.router;
 
 import dev.specula.proto.v1.GenerationSummary;
 import dev.specula.proto.v1.OpenSessionRequest;

@@ -1,5 +1,6 @@
-package dev.specula.router.generation;
+package dev.specula.router;
 
+import dev.specula.rpc.ChannelPool;
 import dev.specula.proto.v1.CommittedTokens;
 import dev.specula.proto.v1.GenerateResponse;
 import dev.specula.proto.v1.GenerationSummary;

@@ -1,4 +1,4 @@
-package dev.specula.router.generation;
+package dev.specula.router;
 
 import com.google.protobuf.ByteString;
 import dev.specula.proto.v1.GenerateRequest;

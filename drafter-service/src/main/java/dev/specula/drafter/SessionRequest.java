@@ -31,8 +31,8 @@ record SessionRequest(String sessionId, DrafterModel model, int[] tokens, Sampli
     /**
      * Checks {@code open} against the served {@code models} (the first is the default).
      *
-     * @throws StatusException INVALID_ARGUMENT naming a bad field, FAILED_PRECONDITION when the vocabulary
-     *                         fingerprint is not the model's
+     * @throws StatusException INVALID_ARGUMENT naming a bad field, FAILED_PRECONDITION when the target's
+     *                         vocabulary differs from the model's on an id both have (or cannot be compared)
      */
     static SessionRequest from(OpenDraft open, List<DrafterModel> models) throws StatusException {
         DrafterModel model = model(open, models);

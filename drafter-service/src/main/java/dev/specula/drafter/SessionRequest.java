@@ -1,5 +1,6 @@
 package dev.specula.drafter;
 
+import dev.specula.engine.model.BatchedForward;
 import dev.specula.engine.spec.SamplingParams;
 import dev.specula.proto.v1.OpenDraft;
 import dev.specula.proto.v1.Sampling;
@@ -22,8 +23,8 @@ import java.util.List;
 record SessionRequest(String sessionId, DrafterModel model, int[] tokens, SamplingParams sampling, int draftLength,
                       boolean draftAhead, int maxSequenceLength) {
 
-    /** The longest block a session may ask for. */
-    static final int MAX_DRAFT_LENGTH = 16;
+    /** The longest block a session may ask for: the engine's, so the verifier checks it in one pass. */
+    static final int MAX_DRAFT_LENGTH = BatchedForward.MAX_DRAFT_LENGTH;
 
     /**
      * Checks {@code open} against the served {@code models} (the first is the default).

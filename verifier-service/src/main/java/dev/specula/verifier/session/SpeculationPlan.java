@@ -1,5 +1,7 @@
 package dev.specula.verifier.session;
 
+import dev.specula.engine.model.BatchedForward;
+
 /**
  * How a session speculates.
  *
@@ -11,8 +13,8 @@ package dev.specula.verifier.session;
  */
 public record SpeculationPlan(Mode mode, int draftLength, int maxDraftLength, boolean draftAhead) {
 
-    /** The largest draft length the protocol allows. */
-    public static final int MAX_DRAFT_LENGTH = 16;
+    /** The largest draft length the protocol allows: the engine's, so a full block verifies in one pass. */
+    public static final int MAX_DRAFT_LENGTH = BatchedForward.MAX_DRAFT_LENGTH;
 
     /** Whether and how a session speculates. */
     public enum Mode {

@@ -170,6 +170,10 @@ public final class BatchedForward implements AutoCloseable {
                 backend.addBias(k, w.keyBias(), rows);
                 backend.addBias(v, w.valueBias(), rows);
             }
+            if (w.queryNorm() != null) {
+                backend.headRmsnorm(q, w.queryNorm(), c.rmsEps(), rows, c.headSize());
+                backend.headRmsnorm(k, w.keyNorm(), c.rmsEps(), rows, c.headSize());
+            }
             attendPerSession(segments, l);
             backend.matmul(w.output(), att, xb, rows);
             backend.add(x, xb, rows);

@@ -139,6 +139,15 @@ class ArchitecturesTest {
     }
 
     @Test
+    void open_phi3SlidingWindowShorterThanContext_limitsTheContextToTheWindow() throws Exception {
+        // Attention here sees every earlier position, which equals a window of w only within the first w.
+        Path path = writeWith("phi3-window.gguf", "phi3", w -> w.putUInt32("phi3.attention.sliding_window", 32));
+        try (ModelFile file = ModelFile.open(path, null)) {
+            assertThat(file.config().contextLength()).isEqualTo(32);
+        }
+    }
+
+    @Test
     void open_vocabSizeDisagreeingWithEmbedding_isRefusedNamingTheKey() throws Exception {
         Path path = dir.resolve("vocab.gguf");
         GgufWriter writer = GgufExport.writerFor(CONFIGS.get("mistral"), ByteVocabulary.tokenizer(320), "bad vocab");

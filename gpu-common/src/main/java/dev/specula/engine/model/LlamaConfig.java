@@ -70,9 +70,16 @@ public record LlamaConfig(String architecture, int dim, int hiddenDim, int layer
         return kvHeads * headSize;
     }
 
-    /** Parameters in the transformer's matrices and embeddings (norms included). */
+    /** Parameters in the transformer's matrices and embeddings (norms, biases and head norms included). */
     public long parameterCount(boolean sharedClassifier) {
         long perLayer = (long) dim * queryDim() * 2 + (long) dim * kvDim() * 2 + 3L * dim * hiddenDim + 2L * dim;
+        Architecture kind = Architecture.of(architecture);
+        if (kind.biases()) {
+            perLayer += queryDim() + 2L * kvDim();
+        }
+        if (kind.headNorms()) {
+            perLayer += 2L * headSize;
+        }
         long embeddings = (long) vocabSize * dim * (sharedClassifier ? 1 : 2);
         return perLayer * layers + embeddings + dim;
     }

@@ -45,7 +45,7 @@ public final class RandomModelWriter {
                 matrix(writer, p + "attn_v.weight", type, config.kvDim(), dim, inScale, random);
             }
             matrix(writer, p + "attn_output.weight", type, dim, config.queryDim(), 1 / Math.sqrt(config.queryDim()), random);
-            if (architecture == Architecture.QWEN2) {
+            if (architecture.biases()) {
                 vector(writer, p + "attn_q.bias", config.queryDim(), 0, 0.5, extras);
                 vector(writer, p + "attn_k.bias", config.kvDim(), 0, 0.5, extras);
                 vector(writer, p + "attn_v.bias", config.kvDim(), 0, 0.5, extras);

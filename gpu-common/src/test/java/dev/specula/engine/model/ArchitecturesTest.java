@@ -69,6 +69,17 @@ class ArchitecturesTest {
     }
 
     @Test
+    void parameterCount_eachArchitecture_equalsTheElementsOfItsFile() throws Exception {
+        for (String name : CONFIGS.keySet()) {
+            try (ModelFile file = write(name, GgmlType.F32, false)) {
+                long elements = file.tensors().values().stream().filter(t -> !t.name().equals(GgufExport.ROPE_FREQS))
+                        .mapToLong(dev.specula.engine.tensor.WeightTensor::elementCount).sum();
+                assertThat(file.config().parameterCount(false)).as(name).isEqualTo(elements);
+            }
+        }
+    }
+
+    @Test
     void open_llama3ScalingInMetadata_givesTheConvertersDivisorsAndTheSameLogitsAsTheTensor() throws Exception {
         LlamaConfig unscaled = new LlamaConfig("llama", 64, 96, 2, 4, 2, 16, 320, 96, 500_000f, 1e-5f,
                 RopeStyle.INTERLEAVED);

@@ -3,6 +3,7 @@ package dev.specula.verifier;
 import com.google.protobuf.ByteString;
 import dev.specula.engine.batch.ForwardBatcher;
 import dev.specula.engine.kernel.Backends;
+import dev.specula.engine.model.BatchedForward;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
@@ -29,6 +30,14 @@ import java.util.logging.Logger;
  * transport. Closing it stops the sessions, then the server, the drafter channels, the batcher and the model.
  */
 public final class VerifierServer implements AutoCloseable {
+
+    static {
+        // The protocol's longest block must verify in one pass: its rows form one segment of the engine's pass.
+        if (ProtocolLimits.maxVerificationRows() > BatchedForward.MAX_SEGMENT_TOKENS) {
+            throw new AssertionError("ProtocolLimits.maxVerificationRows() " + ProtocolLimits.maxVerificationRows()
+                    + " (expected: <= BatchedForward.MAX_SEGMENT_TOKENS " + BatchedForward.MAX_SEGMENT_TOKENS + ")");
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(VerifierServer.class.getName());
 

@@ -213,6 +213,21 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public synchronized void headRmsnorm(DeviceBuffer x, DeviceWeight gamma, float eps, int n, int headSize) {
+        CudaBuffer b = CudaBuffer.of(x);
+        CudaWeight g = Shapes.vector(gamma, headSize);
+        Shapes.checkRows("headRmsnorm", b, n, b.cols());
+        if (b.cols() % headSize != 0) {
+            throw new IllegalArgumentException("headRmsnorm: rows of " + b.cols() + " (expected: a multiple of headSize "
+                    + headSize + ")");
+        }
+        bind();
+        // The row kernel, one block per head: the buffer seen as [n * heads, headSize], normalised in place.
+        kernels.launch("rmsnorm", n * (b.cols() / headSize), 1, KernelPlan.ROW_THREADS, b.pointer, g.pointer, eps,
+                b.pointer, headSize);
+    }
+
+    @Override
     public synchronized void matmul(DeviceWeight weight, DeviceBuffer x, DeviceBuffer out, int n) {
         CudaWeight w = CudaWeight.of(weight);
         CudaBuffer in = CudaBuffer.of(x);

@@ -41,12 +41,13 @@ import java.util.Set;
  * @param explorationRate      how often the router tries a drafter other than the best measured one for a
  *                             route (epsilon-greedy); in [0, 1], default 0.1
  * @param explorationSeed      the seed of that choice, so that runs repeat; default 0
+ * @param http                 the OpenAI-compatible HTTP API; null (the default) means no HTTP port
  */
 public record RouterConfig(int port, String defaultModel, Map<String, List<String>> models,
                            List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                            List<String> detectLanguages, String fallbackLanguage, boolean lowAccuracyDetection,
                            int initialDraftLength, int maxDraftLength, double explorationRate,
-                           long explorationSeed) {
+                           long explorationSeed, HttpConfig http) {
 
     /** The port a router listens on by default. */
     public static final int DEFAULT_PORT = 50051;
@@ -168,7 +169,7 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
     }
 
     /**
-     * Reads a YAML file. Relative paths do not occur in this config (every target is a network address).
+     * Reads a YAML file. Relative paths (chat template files) resolve against the file's folder.
      *
      * @throws IllegalArgumentException naming the file and the field when the file is malformed or a value is
      *                                  out of range; {@link IOException} when it cannot be read
@@ -187,7 +188,9 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
             throw new IllegalArgumentException(file + ": empty (expected: a YAML mapping with at least 'models')");
         }
         try {
-            return raw.toConfig();
+            RouterConfig config = raw.toConfig();
+            Path dir = file.toAbsolutePath().getParent();
+            return config.http() == null ? config : config.withHttp(config.http().resolvedAgainst(dir));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -214,6 +217,13 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         return path.isEmpty() ? what : path + ": " + what;
     }
 
+    /** This configuration with another HTTP API setting (null: none). */
+    public RouterConfig withHttp(HttpConfig http) {
+        return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
+                fallbackLanguage, lowAccuracyDetection, initialDraftLength, maxDraftLength, explorationRate,
+                explorationSeed, http);
+    }
+
     /** A builder with every default; {@code models} must be set. */
     public static Builder builder() {
         return new Builder();
@@ -234,6 +244,7 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         private int maxDraftLength = 8;
         private double explorationRate = 0.1;
         private long explorationSeed;
+        private HttpConfig http;
 
         private Builder() {
         }
@@ -271,12 +282,14 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
 
         public Builder explorationSeed(long seed) { this.explorationSeed = seed; return this; }
 
+        public Builder http(HttpConfig http) { this.http = http; return this; }
+
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
                     fallbackLanguage, lowAccuracyDetection,
                     initialDraftLength == null ? Math.min(4, maxDraftLength) : initialDraftLength, maxDraftLength, explorationRate,
-                    explorationSeed);
+                    explorationSeed, http);
         }
     }
 }

@@ -11,7 +11,15 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
                         List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                         List<String> detectLanguages, String fallbackLanguage, Boolean lowAccuracyDetection,
                         Integer initialDraftLength, Integer maxDraftLength, Double explorationRate,
-                        Long explorationSeed) {
+                        Long explorationSeed, HttpFile http) {
+
+    /** The {@code http} section as written. */
+    record HttpFile(Integer port, Long maxBodyBytes, java.util.Map<String, HttpConfig.ChatTemplateConfig> chatTemplates) {
+        HttpConfig toConfig() {
+            return new HttpConfig(port == null ? HttpConfig.DEFAULT_PORT : port,
+                    maxBodyBytes == null ? HttpConfig.DEFAULT_MAX_BODY_BYTES : maxBodyBytes, chatTemplates);
+        }
+    }
 
     RouterConfig toConfig() {
         int max = maxDraftLength == null ? 8 : maxDraftLength;
@@ -22,6 +30,7 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
                 initialDraftLength == null ? Math.min(4, max) : initialDraftLength,
                 max,
                 explorationRate == null ? 0.1 : explorationRate,
-                explorationSeed == null ? 0 : explorationSeed);
+                explorationSeed == null ? 0 : explorationSeed,
+                http == null ? null : http.toConfig());
     }
 }

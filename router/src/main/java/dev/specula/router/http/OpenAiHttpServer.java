@@ -58,6 +58,8 @@ public final class OpenAiHttpServer implements AutoCloseable {
         this.channel = generation;
         this.server = WebServer.builder()
                 .port(http.port())
+                // Each stream event is a small write that must leave at once, not wait for the last one's ACK.
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .shutdownHook(false)
                 .routing(this::routes)
                 .build();

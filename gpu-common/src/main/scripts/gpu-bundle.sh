@@ -6,7 +6,8 @@
 #
 # Produces OUT_DIR/specula-gpu/ and OUT_DIR/specula-gpu.tar.gz containing:
 #   runtime/            a jlink-ed Java 25 runtime (java.se, jdk.incubator.vector, jdk.unsupported, ...)
-#   lib/                the engine jar and its runtime jars (picocli, jcuda + linux-x86_64 natives), test jars
+#   lib/                the engine and command-line jars and their runtime jars (jcuda + linux-x86_64 natives,
+#                       picocli, ...), test jars
 #   gpu-common/         the compiled tests, CUDA sources, PTX and scripts (the tests' working directory)
 #   shared/             stories260K model and golden output, when ../shared has them
 #   run-gpu-tests.sh    JUnit console run of the CUDA tests (or: all) with XML reports
@@ -30,14 +31,14 @@ export JAVA_HOME
 mvn=("$root/mvnw" -B -q ${MAVEN_OFFLINE:+-o})
 junit_version="$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' "$root/pom.xml" | head -n 1)"
 
-echo "gpu-bundle: building gpu-common (tests compiled, not run) ..."
-(cd "$root" && "${mvn[@]}" -pl gpu-common -DskipTests package)
+echo "gpu-bundle: building gpu-common and the command line (tests compiled, not run) ..."
+(cd "$root" && "${mvn[@]}" -pl cli -am -DskipTests package)
 
 rm -rf "$bundle"
 mkdir -p "$bundle/lib" "$bundle/gpu-common/src/main" "$bundle/shared/models"
 
 echo "gpu-bundle: collecting jars ..."
-cp "$module"/target/gpu-common-*.jar "$bundle/lib/"
+cp "$module"/target/gpu-common-*.jar "$root"/cli/target/cli-*.jar "$root"/cli/target/lib/*.jar "$bundle/lib/"
 (cd "$root" && "${mvn[@]}" -pl gpu-common dependency:copy-dependencies -DincludeScope=test \
     -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian \
     -DoutputDirectory="$bundle/lib")
@@ -104,11 +105,11 @@ shape=(--dim 2048 --hidden-dim 8192 --layers 16 --heads 32 --kv-heads 8 --vocab 
 for type in F16 Q8_0; do
   model="$work/llama-1b-random-$type.gguf"
   if [[ ! -f "$model" ]]; then
-    "${java[@]}" -Xmx24g -cp "$engine_cp" dev.specula.engine.cli.SpeculaCli random-model --out "$model" \
+    "${java[@]}" -Xmx24g -cp "$engine_cp" dev.specula.cli.SpeculaMain random-model --out "$model" \
         "${shape[@]}" --type "$type" --seed 1
   fi
   echo "=== specula cuda, $type ==="
-  "${java[@]}" -Xmx8g -cp "$engine_cp" dev.specula.engine.kernel.cuda.CudaBench --model "$model" \
+  "${java[@]}" -Xmx8g -cp "$engine_cp" dev.specula.cli.CudaBench --model "$model" \
       --prompt-tokens 64 --decode-tokens 128 --max-k 8 --repeats 10
 done
 if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then

@@ -2,9 +2,9 @@ package dev.specula.drafter;
 
 import dev.specula.engine.batch.ForwardBatcher;
 import dev.specula.engine.model.InferenceSession;
-import dev.specula.engine.spec.Sampler;
-import dev.specula.engine.spec.SamplingParams;
-import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.sample.Sampler;
+import dev.specula.engine.sample.SamplingParams;
+import dev.specula.engine.sample.SparseDistribution;
 
 import java.util.ArrayList;
 import java.util.List;

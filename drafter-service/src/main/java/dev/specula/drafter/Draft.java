@@ -1,6 +1,6 @@
 package dev.specula.drafter;
 
-import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.sample.SparseDistribution;
 
 import java.util.List;
 

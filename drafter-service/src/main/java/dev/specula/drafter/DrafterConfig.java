@@ -1,13 +1,8 @@
 package dev.specula.drafter;
 
 import dev.specula.engine.kernel.Backends;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import dev.specula.rpc.ConfigFiles;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,9 +42,6 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
     public static final String DEFAULT_BACKEND = "vector";
     /** The session limit when the configuration names none. */
     public static final int DEFAULT_MAX_SESSIONS = 64;
-
-    private static final Set<String> TOP_LEVEL_FIELDS = Set.of("port", "backend", "maxSessions", "minConfidence", "models");
-    private static final Set<String> MODEL_FIELDS = Set.of("id", "model", "tokenizer", "languages", "domains");
 
     public DrafterConfig {
         if (port < 0 || port > 65535) {
@@ -120,145 +112,67 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
     }
 
     /**
-     * Reads a configuration from a YAML file. Relative model and tokenizer paths are resolved against the
-     * file's folder. Unknown fields are refused, so a misspelt option is not silently ignored.
+     * Reads a configuration from a YAML file through {@link ConfigFiles}. Relative model and tokenizer paths are
+     * resolved against the file's folder. Unknown fields are refused, so a misspelt option is not silently
+     * ignored.
      *
-     * @throws IllegalArgumentException naming the file and the field when the file is absent, not YAML, or a
-     *                                  field is missing or out of range
+     * @throws IllegalArgumentException {@code file: path.to.key: problem} when the file is absent, not YAML, or a
+     *                                  field is unknown, missing or out of range
      */
     public static DrafterConfig load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("drafter config " + file + ": no such file");
-        }
-        JsonNode root;
-        try (InputStream in = Files.newInputStream(file)) {
-            root = new YAMLMapper().readTree(in);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("drafter config " + file + ": not valid YAML"
-                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() : "") + ": "
-                    + yamlProblem(e), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("drafter config " + file + ": unreadable: " + e.getMessage(), e);
-        }
-        try {
-            return parse(root, file.toAbsolutePath().getParent());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("drafter config " + file + ": " + e.getMessage(), e);
-        }
+        return ConfigFiles.load(file, Fields.class, Fields::toConfig);
     }
 
-    /** The parser's message without its source excerpts: "while parsing ...; expected ..., but found ...". */
-    private static String yamlProblem(JacksonException e) {
-        String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
-        return String.join("; ", message.lines()
-                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
-                .toList());
-    }
+    /** The file's fields as written, absent ones null. */
+    private record Fields(Integer port, String backend, Integer maxSessions, Double minConfidence,
+                          List<ModelFields> models) {
 
-    private static DrafterConfig parse(JsonNode root, Path base) {
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("not a mapping (expected: port, backend, maxSessions, minConfidence, models)");
-        }
-        refuseUnknown(root, "", TOP_LEVEL_FIELDS);
-        Builder b = builder();
-        if (present(root, "port")) {
-            b.port(intField(root, "port"));
-        }
-        if (present(root, "backend")) {
-            b.backend(stringField(root, "backend"));
-        }
-        if (present(root, "maxSessions")) {
-            b.maxSessions(intField(root, "maxSessions"));
-        }
-        if (present(root, "minConfidence")) {
-            JsonNode node = root.get("minConfidence");
-            if (!node.isNumber()) {
-                throw new IllegalArgumentException("minConfidence: " + node + " (expected: a number in [0, 1))");
+        DrafterConfig toConfig(Path dir) {
+            Builder b = builder();
+            if (port != null) {
+                b.port(port);
             }
-            b.minConfidence(node.doubleValue());
+            if (backend != null) {
+                b.backend(backend);
+            }
+            if (maxSessions != null) {
+                b.maxSessions(maxSessions);
+            }
+            if (minConfidence != null) {
+                b.minConfidence(minConfidence);
+            }
+            if (models == null) {
+                throw new IllegalArgumentException("models: missing (expected: a list of at least one model)");
+            }
+            for (int i = 0; i < models.size(); i++) {
+                String key = "models[" + i + "]";
+                if (models.get(i) == null) {
+                    throw new IllegalArgumentException(key + ": empty (expected: a mapping with id and model)");
+                }
+                b.model(models.get(i).toSpec(key, dir));
+            }
+            return b.build();
         }
-        JsonNode models = root.get("models");
-        if (models == null || models.isNull()) {
-            throw new IllegalArgumentException("models: missing (expected: a list of at least one model)");
-        }
-        if (!models.isArray()) {
-            throw new IllegalArgumentException("models: " + models + " (expected: a list of models)");
-        }
-        int i = 0;
-        for (JsonNode model : models.values()) {
-            b.model(parseModel(model, "models[" + i++ + "].", base));
-        }
-        return b.build();
     }
 
-    private static ModelSpec parseModel(JsonNode node, String prefix, Path base) {
-        if (!node.isObject()) {
-            throw new IllegalArgumentException(prefix.substring(0, prefix.length() - 1) + ": " + node
-                    + " (expected: a mapping with id and model)");
-        }
-        refuseUnknown(node, prefix, MODEL_FIELDS);
-        for (String required : List.of("id", "model")) {
-            if (!present(node, required)) {
-                throw new IllegalArgumentException(prefix + required + ": missing (expected: "
-                        + (required.equals("id") ? "the model's name" : "the model file's path") + ")");
+    /** One model's fields as written, absent ones null. */
+    private record ModelFields(String id, String model, String tokenizer, List<String> languages,
+                               List<String> domains) {
+
+        ModelSpec toSpec(String key, Path dir) {
+            if (id == null) {
+                throw new IllegalArgumentException(key + ".id: missing (expected: the model's name)");
+            }
+            if (model == null) {
+                throw new IllegalArgumentException(key + ".model: missing (expected: the model file's path)");
+            }
+            try {
+                return new ModelSpec(id, dir.resolve(model), tokenizer == null ? null : dir.resolve(tokenizer),
+                        languages, domains);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "." + e.getMessage(), e);
             }
         }
-        try {
-            Path model = base.resolve(stringField(node, "model"));
-            Path tokenizer = present(node, "tokenizer") ? base.resolve(stringField(node, "tokenizer")) : null;
-            return new ModelSpec(stringField(node, "id"), model, tokenizer, stringList(node, "languages"),
-                    stringList(node, "domains"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(prefix + e.getMessage(), e);
-        }
-    }
-
-    private static void refuseUnknown(JsonNode node, String prefix, Set<String> known) {
-        for (String name : node.propertyNames()) {
-            if (!known.contains(name)) {
-                throw new IllegalArgumentException(prefix + name + ": unknown field (expected: one of "
-                        + known.stream().sorted().toList() + ")");
-            }
-        }
-    }
-
-    private static boolean present(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && !value.isNull();
-    }
-
-    private static int intField(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new IllegalArgumentException(field + ": " + value + " (expected: an integer)");
-        }
-        return value.intValue();
-    }
-
-    private static String stringField(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (!value.isString() || value.stringValue().isBlank()) {
-            throw new IllegalArgumentException(field + ": " + value + " (expected: a non-empty string)");
-        }
-        return value.stringValue();
-    }
-
-    private static List<String> stringList(JsonNode node, String field) {
-        if (!present(node, field)) {
-            return List.of();
-        }
-        JsonNode value = node.get(field);
-        if (!value.isArray()) {
-            throw new IllegalArgumentException(field + ": " + value + " (expected: a list such as [en, de])");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode item : value.values()) {
-            if (!item.isString()) {
-                throw new IllegalArgumentException(field + "[" + out.size() + "]: " + item + " (expected: a string)");
-            }
-            out.add(item.stringValue());
-        }
-        return out;
     }
 
     /** Builds a {@link DrafterConfig}; every field starts at its default. */

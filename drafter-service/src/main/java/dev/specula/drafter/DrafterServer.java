@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 /**
  * A drafter process: loads every configured draft model on one backend, starts a batcher per model, and
- * serves {@link DrafterService} (with health and reflection) on the given transport.
+ * serves {@link DrafterServiceImpl} (with health and reflection) on the given transport.
  */
 public final class DrafterServer implements AutoCloseable {
 
@@ -24,7 +24,7 @@ public final class DrafterServer implements AutoCloseable {
     private final DrafterConfig config;
     private final Backend backend;
     private final List<DrafterModel> models;
-    private final DrafterService service;
+    private final DrafterServiceImpl service;
     private final GrpcServer server;
     private boolean closed;
 
@@ -49,7 +49,7 @@ public final class DrafterServer implements AutoCloseable {
             throw e;
         }
         this.models = List.copyOf(loaded);
-        this.service = new DrafterService(models, config.maxSessions(), config.minConfidence());
+        this.service = new DrafterServiceImpl(models, config.maxSessions(), config.minConfidence());
         this.server = new GrpcServer("drafter", builder, service);
     }
 
@@ -80,8 +80,8 @@ public final class DrafterServer implements AutoCloseable {
         return config;
     }
 
-    /** The Propose service, with its counters. */
-    public DrafterService service() {
+    /** The Propose service, with its counters (for tests). */
+    DrafterServiceImpl service() {
         return service;
     }
 

@@ -1,12 +1,14 @@
 package dev.specula.drafter;
 
 import dev.specula.engine.model.InferenceSession;
-import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.sample.SparseDistribution;
 import dev.specula.proto.v1.DraftBlock;
 import dev.specula.proto.v1.DraftReady;
 import dev.specula.proto.v1.ProposeResponse;
 import dev.specula.proto.v1.Verdict;
+import dev.specula.rpc.RequestRules;
 import io.grpc.Status;
+import io.grpc.StatusException;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -234,9 +236,12 @@ final class DraftingSession {
             throw new ProtocolViolation("verdict.next_token: " + v.getNextToken() + " (expected: in [0, "
                     + request.model().vocabSize() + "))");
         }
-        if (v.hasDraftLength() && (v.getDraftLength() < 1 || v.getDraftLength() > SessionRequest.MAX_DRAFT_LENGTH)) {
-            throw new ProtocolViolation("verdict.draft_length: " + v.getDraftLength() + " (expected: in [1, "
-                    + SessionRequest.MAX_DRAFT_LENGTH + "])");
+        if (v.hasDraftLength()) {
+            try {
+                RequestRules.draftLength("verdict.draft_length", v.getDraftLength());
+            } catch (StatusException e) {
+                throw new ProtocolViolation(e.getStatus().getDescription());
+            }
         }
         boolean kept = v.getEpoch() == block.epoch();
         if (kept && (accepted != block.size() || !block.hasPrediction() || v.getNextToken() != block.predicted())) {

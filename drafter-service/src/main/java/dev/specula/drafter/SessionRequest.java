@@ -1,8 +1,11 @@
 package dev.specula.drafter;
 
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.proto.v1.OpenDraft;
 import dev.specula.proto.v1.Sampling;
+import dev.specula.rpc.ProtocolLimits;
+import dev.specula.rpc.RequestRules;
+import dev.specula.rpc.RequestRules.SamplingOptions;
 import io.grpc.Status;
 import io.grpc.StatusException;
 
@@ -15,15 +18,12 @@ import java.util.List;
  * @param model             the draft model serving it
  * @param tokens            the committed sequence so far, not empty, every id in the model's vocabulary
  * @param sampling          how drafts are chosen (greedy at temperature 0)
- * @param draftLength       tokens per block at the start, in [1, {@link #MAX_DRAFT_LENGTH}]
+ * @param draftLength       tokens per block at the start, in [1, {@link ProtocolLimits#MAX_DRAFT_LENGTH}]
  * @param draftAhead        whether to draft the next block while the previous one is being verified
  * @param maxSequenceLength the sequence never grows beyond it: in [tokens.length, the model's context]
  */
 record SessionRequest(String sessionId, DrafterModel model, int[] tokens, SamplingParams sampling, int draftLength,
                       boolean draftAhead, int maxSequenceLength) {
-
-    /** The longest block a session may ask for. */
-    static final int MAX_DRAFT_LENGTH = 16;
 
     /**
      * Checks {@code open} against the served {@code models} (the first is the default).
@@ -48,10 +48,7 @@ record SessionRequest(String sessionId, DrafterModel model, int[] tokens, Sampli
                 throw invalid("tokens[" + i + "]: " + tokens[i] + " (expected: in [0, " + model.vocabSize() + "))");
             }
         }
-        int draftLength = open.getDraftLength();
-        if (draftLength < 1 || draftLength > MAX_DRAFT_LENGTH) {
-            throw invalid("draft_length: " + draftLength + " (expected: in [1, " + MAX_DRAFT_LENGTH + "])");
-        }
+        int draftLength = RequestRules.draftLength("draft_length", open.getDraftLength());
         int context = model.contextLength();
         if (tokens.length > context) {
             throw invalid("tokens: " + tokens.length + " tokens (expected: at most the context " + context + " of drafter "
@@ -81,27 +78,13 @@ record SessionRequest(String sessionId, DrafterModel model, int[] tokens, Sampli
                 + models.stream().map(DrafterModel::id).toList() + ")");
     }
 
-    /** The proto's sampling options, absent fields at their defaults, checked field by field. */
+    /** The proto's sampling options, checked by the protocol's rules, absent fields at their defaults. */
     static SamplingParams sampling(Sampling s) throws StatusException {
-        float temperature = s.getTemperature();
-        if (!(temperature >= 0) || Float.isInfinite(temperature)) {
-            throw invalid("sampling.temperature: " + temperature + " (expected: 0 for greedy, or finite and > 0)");
-        }
-        if (s.getTopK() < 0) {
-            throw invalid("sampling.top_k: " + s.getTopK() + " (expected: 0 (off) or >= 1)");
-        }
-        float topP = s.hasTopP() ? s.getTopP() : 1f;
-        if (!(topP > 0 && topP <= 1)) {
-            throw invalid("sampling.top_p: " + topP + " (expected: in (0, 1])");
-        }
-        float minP = s.getMinP();
-        if (!(minP >= 0 && minP < 1)) {
-            throw invalid("sampling.min_p: " + minP + " (expected: in [0, 1))");
-        }
-        return new SamplingParams(temperature, s.getTopK(), topP, minP, s.getSeed());
+        SamplingOptions o = RequestRules.sampling(s);
+        return new SamplingParams(o.temperature(), o.topK(), o.topP(), o.minP(), o.seed());
     }
 
     private static StatusException invalid(String description) {
-        return Status.INVALID_ARGUMENT.withDescription(description).asException();
+        return RequestRules.invalid(description);
     }
 }

@@ -28,7 +28,7 @@ final class DrafterHarness implements AutoCloseable {
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
 
-    DrafterService service() {
+    DrafterServiceImpl service() {
         return server.service();
     }
 

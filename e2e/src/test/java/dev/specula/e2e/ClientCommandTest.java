@@ -1,5 +1,9 @@
 package dev.specula.e2e;
 
+import dev.specula.cli.LocalMesh;
+import dev.specula.cli.MeshClient;
+import dev.specula.cli.SpeculaMain;
+
 import com.google.protobuf.util.JsonFormat;
 import dev.specula.proto.v1.GenerateResponse;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package dev.specula.e2e;
 
+import dev.specula.cli.DefaultModels;
+import dev.specula.cli.MeshConfigs;
+
 import dev.specula.drafter.DrafterConfig;
 import dev.specula.router.config.RouterConfig;
 import dev.specula.verifier.VerifierConfig;

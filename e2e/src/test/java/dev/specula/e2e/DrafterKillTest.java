@@ -1,10 +1,15 @@
 package dev.specula.e2e;
 
+import dev.specula.cli.DefaultModels;
+import dev.specula.cli.DemoPrompts;
+import dev.specula.cli.LocalMesh;
+import dev.specula.cli.MeshClient;
+
 import dev.specula.engine.generate.Generator;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.engine.model.ModelFile;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.Speculation;
 import dev.specula.proto.v1.SpeculationMode;

@@ -1,5 +1,8 @@
 package dev.specula.e2e;
 
+import dev.specula.cli.DemoPrompts;
+import dev.specula.cli.LocalMesh;
+import dev.specula.cli.MeshClient;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.GenerateResponse;
 import dev.specula.proto.v1.Sampling;
@@ -27,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * API's server-sent events, on one mesh, alternating which goes first. Reports tokens/s (completion tokens over
  * the client's wall time) and time to first token as the client sees them. A benchmark, not a test: it runs
  * only with {@code -Dspecula.bench=true}, e.g.
- * {@code ./mvnw -pl proto,gpu-common,drafter-service,verifier-service,router,e2e verify -Dtest=HttpStreamingBench
+ * {@code ./mvnw -pl e2e -am verify -Dtest=HttpStreamingBench
  * -Dspecula.bench=true -Dsurefire.failIfNoSpecifiedTests=false} ({@code -Dspecula.bench.rounds=N}, default 5;
  * {@code -Dspecula.bench.processes=true} runs each service in its own process).
  */

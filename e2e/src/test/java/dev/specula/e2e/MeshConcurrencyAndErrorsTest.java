@@ -1,5 +1,9 @@
 package dev.specula.e2e;
 
+import dev.specula.cli.LocalMesh;
+import dev.specula.cli.MeshClient;
+import dev.specula.cli.MeshConfigs;
+
 import com.google.protobuf.ByteString;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.Sampling;

@@ -1,15 +1,20 @@
 package dev.specula.e2e;
 
+import dev.specula.cli.DefaultModels;
+import dev.specula.cli.LocalMesh;
+import dev.specula.cli.MeshClient;
+import dev.specula.cli.MeshConfigs;
+
 import dev.specula.engine.generate.Generator;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.spec.ChiSquare;
-import dev.specula.engine.spec.SamplingParams;
-import dev.specula.engine.spec.Sampler;
-import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.sample.ChiSquare;
+import dev.specula.engine.sample.SamplingParams;
+import dev.specula.engine.sample.Sampler;
+import dev.specula.engine.sample.SparseDistribution;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.Sampling;
 import dev.specula.proto.v1.Speculation;

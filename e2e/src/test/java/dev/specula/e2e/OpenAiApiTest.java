@@ -1,5 +1,8 @@
 package dev.specula.e2e;
 
+import dev.specula.cli.LocalMesh;
+import dev.specula.cli.MeshClient;
+import dev.specula.cli.MeshConfigs;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.Sampling;
 import dev.specula.router.chat.ChatTemplate;

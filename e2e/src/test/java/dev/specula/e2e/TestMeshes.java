@@ -1,5 +1,8 @@
 package dev.specula.e2e;
 
+import dev.specula.cli.DefaultModels;
+import dev.specula.cli.LocalMesh;
+
 import java.io.IOException;
 import java.nio.file.Path;
 

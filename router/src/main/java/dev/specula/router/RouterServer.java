@@ -2,9 +2,8 @@ package dev.specula.router;
 
 import dev.specula.router.acceptance.AcceptanceTracker;
 import dev.specula.router.config.RouterConfig;
-import dev.specula.router.generation.ChannelPool;
-import dev.specula.router.generation.GenerationServiceImpl;
 import dev.specula.router.http.OpenAiHttpServer;
+import dev.specula.rpc.ChannelPool;
 import dev.specula.router.language.LanguageIdentifier;
 import dev.specula.rpc.GrpcServer;
 import io.grpc.ManagedChannel;

@@ -1,13 +1,8 @@
 package dev.specula.verifier;
 
 import dev.specula.engine.kernel.Backends;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import dev.specula.rpc.ConfigFiles;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -68,58 +63,13 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
     }
 
     /**
-     * Reads {@code file}. Unknown fields are errors; every error names the file and the field.
+     * Reads {@code file} through {@link ConfigFiles}; relative paths resolve against its folder.
      *
-     * @throws IllegalArgumentException if the file cannot be read or a field is missing or out of range
+     * @throws IllegalArgumentException {@code file: path.to.key: problem} when the file cannot be read, is
+     *                                  malformed, names an unknown key, or a value is missing or out of range
      */
     public static VerifierConfig load(Path file) {
-        Raw raw;
-        YAMLMapper mapper = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        try (InputStream in = Files.newInputStream(file)) {
-            raw = mapper.readValue(in, Raw.class);
-        } catch (IOException | JacksonException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
-        if (raw == null) {
-            throw new IllegalArgumentException(file + ": empty (expected: at least model)");
-        }
-        if (raw.model() == null) {
-            throw new IllegalArgumentException(file + ": model: absent (expected: a model file)");
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        Builder b = builder(dir.resolve(raw.model()));
-        if (raw.tokenizer() != null) {
-            b.tokenizer(dir.resolve(raw.tokenizer()));
-        }
-        if (raw.id() != null) {
-            b.id(raw.id());
-        }
-        if (raw.port() != null) {
-            b.port(raw.port());
-        }
-        if (raw.modelName() != null) {
-            b.modelName(raw.modelName());
-        }
-        if (raw.backend() != null) {
-            b.backend(raw.backend());
-        }
-        if (raw.maxSessions() != null) {
-            b.maxSessions(raw.maxSessions());
-        }
-        if (raw.blockDeadlineMs() != null) {
-            b.blockDeadlineMs(raw.blockDeadlineMs());
-        }
-        if (raw.defaultMaxTokens() != null) {
-            b.defaultMaxTokens(raw.defaultMaxTokens());
-        }
-        if (raw.drafterOpenTimeoutMs() != null) {
-            b.drafterOpenTimeoutMs(raw.drafterOpenTimeoutMs());
-        }
-        try {
-            return b.build();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
+        return ConfigFiles.load(file, Fields.class, Fields::toConfig);
     }
 
     private static String defaultModelName(Path model) {
@@ -129,9 +79,44 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
     }
 
     /** The file's fields as written, absent ones null. */
-    private record Raw(String id, Integer port, String modelName, String model, String tokenizer, String backend,
-                       Integer maxSessions, Long blockDeadlineMs, Integer defaultMaxTokens,
-                       Long drafterOpenTimeoutMs) {
+    private record Fields(String id, Integer port, String modelName, String model, String tokenizer, String backend,
+                          Integer maxSessions, Long blockDeadlineMs, Integer defaultMaxTokens,
+                          Long drafterOpenTimeoutMs) {
+
+        VerifierConfig toConfig(Path dir) {
+            if (model == null) {
+                throw new IllegalArgumentException("model: absent (expected: a model file)");
+            }
+            Builder b = builder(dir.resolve(model));
+            if (tokenizer != null) {
+                b.tokenizer(dir.resolve(tokenizer));
+            }
+            if (id != null) {
+                b.id(id);
+            }
+            if (port != null) {
+                b.port(port);
+            }
+            if (modelName != null) {
+                b.modelName(modelName);
+            }
+            if (backend != null) {
+                b.backend(backend);
+            }
+            if (maxSessions != null) {
+                b.maxSessions(maxSessions);
+            }
+            if (blockDeadlineMs != null) {
+                b.blockDeadlineMs(blockDeadlineMs);
+            }
+            if (defaultMaxTokens != null) {
+                b.defaultMaxTokens(defaultMaxTokens);
+            }
+            if (drafterOpenTimeoutMs != null) {
+                b.drafterOpenTimeoutMs(drafterOpenTimeoutMs);
+            }
+            return b.build();
+        }
     }
 
     /** Builds a {@link VerifierConfig}; every field starts at its default. */

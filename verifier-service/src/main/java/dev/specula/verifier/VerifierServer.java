@@ -7,10 +7,10 @@ import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
 import dev.specula.engine.tokenizer.VocabularyFingerprint;
 import dev.specula.rpc.GrpcServer;
+import dev.specula.rpc.ProtocolLimits;
 import dev.specula.verifier.draftlength.ForwardTimings;
 import dev.specula.verifier.drafter.DrafterPool;
 import dev.specula.verifier.session.SessionResources;
-import dev.specula.verifier.session.SpeculationPlan;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 
 /**
  * A verifier process: loads the target model once, runs every session's forward passes through one
- * {@link ForwardBatcher}, and serves {@link VerifierService} (with health and reflection) on the given
+ * {@link ForwardBatcher}, and serves {@link VerifierServiceImpl} (with health and reflection) on the given
  * transport. Closing it stops the sessions, then the server, the drafter channels, the batcher and the model.
  */
 public final class VerifierServer implements AutoCloseable {
@@ -36,7 +36,7 @@ public final class VerifierServer implements AutoCloseable {
     private final Transformer model;
     private final ForwardBatcher batcher;
     private final DrafterPool drafters;
-    private final VerifierService service;
+    private final VerifierServiceImpl service;
     private final GrpcServer server;
 
     /** A verifier on {@code builder} whose drafter channels are plaintext ({@code Channels.plaintext}). */
@@ -68,12 +68,12 @@ public final class VerifierServer implements AutoCloseable {
             throw e;
         }
         this.batcher = new ForwardBatcher(model, "verifier-batcher");
-        ForwardTimings timings = new ForwardTimings(SpeculationPlan.MAX_DRAFT_LENGTH + 1);
+        ForwardTimings timings = new ForwardTimings(ProtocolLimits.maxVerificationRows());
         warmUp(timings);
         SessionResources resources = new SessionResources(config.id(), config.modelName(), model,
                 file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()), batcher, drafters, timings,
                 config.blockDeadlineMs(), config.drafterOpenTimeoutMs());
-        this.service = new VerifierService(resources, config.maxSessions(), config.defaultMaxTokens());
+        this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.defaultMaxTokens());
         this.server = new GrpcServer("verifier", builder, service);
     }
 
@@ -96,9 +96,9 @@ public final class VerifierServer implements AutoCloseable {
         return server.port();
     }
 
-    /** The service, for its session count. */
-    public VerifierService service() {
-        return service;
+    /** Sessions open now. */
+    public int activeSessions() {
+        return service.activeSessions();
     }
 
     /** The batcher every session's passes go through, for its pass counts. */

@@ -1,9 +1,9 @@
 package dev.specula.verifier;
 
 import dev.specula.engine.generate.GenerationResult;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.proto.v1.DrafterEndpoint;
-import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.sample.SparseDistribution;
 import dev.specula.proto.v1.OpenSessionRequest;
 import dev.specula.proto.v1.Sampling;
 import dev.specula.proto.v1.Speculation;

@@ -1,10 +1,10 @@
 package dev.specula.verifier;
 
 import dev.specula.engine.model.InferenceSession;
-import dev.specula.engine.spec.ChiSquare;
-import dev.specula.engine.spec.Sampler;
-import dev.specula.engine.spec.SamplingParams;
-import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.sample.ChiSquare;
+import dev.specula.engine.sample.Sampler;
+import dev.specula.engine.sample.SamplingParams;
+import dev.specula.engine.sample.SparseDistribution;
 import dev.specula.proto.v1.DrafterEndpoint;
 import dev.specula.proto.v1.OpenSessionRequest;
 import dev.specula.proto.v1.Sampling;

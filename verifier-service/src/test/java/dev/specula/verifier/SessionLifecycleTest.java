@@ -1,7 +1,7 @@
 package dev.specula.verifier;
 
 import dev.specula.engine.generate.GenerationResult;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.proto.v1.DrafterEndpoint;
 import dev.specula.proto.v1.FinishReason;
 import dev.specula.proto.v1.OpenSessionRequest;
@@ -109,13 +109,13 @@ class SessionLifecycleTest {
         String target = harness.addDrafter(stall);
         Context.CancellableContext context = Context.current().withCancellation();
         Iterator<OpenSessionResponse> it = context.call(() -> harness.stub().openSession(request("Hello", 30, target)));
-        for (int i = 0; i < 400 && harness.verifier().service().activeSessions() == 0; i++) {
+        for (int i = 0; i < 400 && harness.verifier().activeSessions() == 0; i++) {
             Thread.sleep(5);
         }
         for (int i = 0; i < 400 && stall.opened.get() == 0; i++) {
             Thread.sleep(5);
         }
-        assertThat(harness.verifier().service().activeSessions()).isEqualTo(1);
+        assertThat(harness.verifier().activeSessions()).isEqualTo(1);
         context.cancel(null);
         assertThat(harness.awaitIdle(3_000)).isZero();
         for (int i = 0; i < 400 && stall.cancelled.get() == 0; i++) {
@@ -139,7 +139,7 @@ class SessionLifecycleTest {
             String target = small.addDrafter(stall);
             Context.CancellableContext context = Context.current().withCancellation();
             context.call(() -> small.stub().openSession(request("Hello", 10, target)));
-            for (int i = 0; i < 400 && small.verifier().service().activeSessions() == 0; i++) {
+            for (int i = 0; i < 400 && small.verifier().activeSessions() == 0; i++) {
                 Thread.sleep(5);
             }
             StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
@@ -190,7 +190,7 @@ class SessionLifecycleTest {
                 0, false);
         String target = own.addDrafter(stall);
         Iterator<OpenSessionResponse> it = own.stub().openSession(request("Hello", 10, target));
-        for (int i = 0; i < 400 && own.verifier().service().activeSessions() == 0; i++) {
+        for (int i = 0; i < 400 && own.verifier().activeSessions() == 0; i++) {
             Thread.sleep(5);
         }
         own.close();
@@ -201,6 +201,6 @@ class SessionLifecycleTest {
         });
         assertThat(e).isNotNull();
         assertThat(e.getStatus().getCode()).isIn(Status.Code.UNAVAILABLE, Status.Code.CANCELLED);
-        assertThat(own.verifier().service().activeSessions()).isZero();
+        assertThat(own.verifier().activeSessions()).isZero();
     }
 }

@@ -1,7 +1,7 @@
 package dev.specula.verifier;
 
 import dev.specula.engine.generate.GenerationResult;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.proto.v1.DrafterEndpoint;
 import dev.specula.proto.v1.FinishReason;
 import dev.specula.proto.v1.OpenSessionRequest;

@@ -49,7 +49,7 @@ class ValidationTest {
         return Stream.of(
                 bad(good().setPrompt(""), Status.Code.INVALID_ARGUMENT, "prompt: empty"),
                 bad(good().setPromptBytes(ByteString.copyFrom(new byte[] {'a', 'b', (byte) 0xC3, 'c'})),
-                        Status.Code.INVALID_ARGUMENT, "prompt: invalid UTF-8 at byte 2"),
+                        Status.Code.INVALID_ARGUMENT, "prompt: malformed UTF-8 at byte 2"),
                 bad(good().setSampling(Sampling.newBuilder().setTemperature(-1)), Status.Code.INVALID_ARGUMENT,
                         "sampling.temperature: -1.0"),
                 bad(good().setSampling(Sampling.newBuilder().setTemperature(Float.NaN)),
@@ -73,7 +73,7 @@ class ValidationTest {
                 bad(good().addStop(""), Status.Code.INVALID_ARGUMENT, "stop[0]: 0 bytes"),
                 bad(good().addStop("ok").addStop("y".repeat(65)), Status.Code.INVALID_ARGUMENT, "stop[1]: 65 bytes"),
                 bad(good().addStopBytes(ByteString.copyFrom(new byte[] {(byte) 0xFF})), Status.Code.INVALID_ARGUMENT,
-                        "stop[0]: invalid UTF-8 at byte 0"),
+                        "stop[0]: malformed UTF-8 at byte 0"),
                 bad(good().setSpeculation(Speculation.newBuilder().setDraftLength(17)), Status.Code.INVALID_ARGUMENT,
                         "speculation.draft_length: 17 (expected: 1..16)"),
                 bad(good().setSpeculation(Speculation.newBuilder().setDraftLength(0)), Status.Code.INVALID_ARGUMENT,

@@ -2,8 +2,8 @@ package dev.specula.engine.generate;
 
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.spec.Sampler;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.Sampler;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.engine.tokenizer.Tokenizer;
 
 import java.util.Arrays;

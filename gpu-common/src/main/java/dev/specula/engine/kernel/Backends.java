@@ -8,6 +8,7 @@ import dev.specula.engine.kernel.cuda.CudaDriver;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
  * Creates a backend by name and logs which one runs, so every process says what it computes on. {@code auto}
@@ -19,7 +20,7 @@ public final class Backends {
     /** Names accepted by {@link #create}. */
     public static final List<String> NAMES = List.of("naive", "vector", "cuda", "auto");
 
-    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+    private static final Logger LOG = Logger.getLogger(Backends.class.getName());
     private static final AtomicInteger FALLBACKS = new AtomicInteger();
 
     private Backends() {
@@ -34,7 +35,7 @@ public final class Backends {
             case "auto" -> automatic();
             default -> throw new IllegalArgumentException("backend: " + name + " (expected: one of " + NAMES + ")");
         };
-        LOG.log(System.Logger.Level.INFO, "backend " + backend.description());
+        LOG.info("backend " + backend.description());
         return backend;
     }
 
@@ -55,7 +56,7 @@ public final class Backends {
 
     private static void fallback(String reason) {
         if (FALLBACKS.getAndIncrement() == 0) {
-            LOG.log(System.Logger.Level.WARNING, "backend auto: CUDA unavailable (" + reason + "); using vector");
+            LOG.warning("backend auto: CUDA unavailable (" + reason + "); using vector");
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.specula.engine.spec;
 
+import dev.specula.engine.sample.RejectionSampler;
+import dev.specula.engine.sample.Sampler;
+import dev.specula.engine.sample.SamplingParams;
+import dev.specula.engine.sample.SparseDistribution;
+import dev.specula.engine.sample.Verification;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.Transformer;
 
@@ -72,7 +77,7 @@ public final class SpeculativeDecoder {
                 verifyInput[0] = last;
                 System.arraycopy(tokens, 0, verifyInput, 1, block);
                 float[][] scored = t.forwardAll(verifyInput); // [block + 1, vocab]
-                Verification v = verify(scored, tokens, q, params, random);
+                Verification v = RejectionSampler.verify(scored, tokens, q, params, random);
                 steps++;
                 drafted += block;
                 accepted += v.accepted();
@@ -94,22 +99,6 @@ public final class SpeculativeDecoder {
             }
         }
         return new SpeculativeResult(Arrays.copyOf(out, count), steps, drafted, accepted, rejected);
-    }
-
-    private Verification verify(float[][] scored, int[] tokens, SparseDistribution[] q, SamplingParams params,
-                                RandomGenerator random) {
-        if (params.isGreedy()) {
-            int[] argmax = new int[scored.length];
-            for (int i = 0; i < scored.length; i++) {
-                argmax[i] = Sampler.argmax(scored[i]);
-            }
-            return RejectionSampler.verifyGreedy(argmax, tokens);
-        }
-        SparseDistribution[] p = new SparseDistribution[scored.length];
-        for (int i = 0; i < scored.length; i++) {
-            p[i] = sampler.distribution(scored[i], params);
-        }
-        return RejectionSampler.verify(p, tokens, q, random);
     }
 
     private static boolean contains(int[] values, int value) {

@@ -7,7 +7,7 @@ import dev.specula.engine.model.LlamaConfig;
 import dev.specula.engine.model.RandomModelWriter;
 import dev.specula.engine.model.Transformer;
 import dev.specula.engine.kernel.RopeStyle;
-import dev.specula.engine.spec.Sampler;
+import dev.specula.engine.sample.Sampler;
 import dev.specula.engine.tensor.GgmlType;
 import dev.specula.engine.tokenizer.ByteVocabulary;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.specula.engine.spec;
 
+import dev.specula.engine.sample.SparseDistribution;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 

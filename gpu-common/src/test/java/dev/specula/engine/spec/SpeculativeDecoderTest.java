@@ -1,5 +1,6 @@
 package dev.specula.engine.spec;
 
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.engine.SharedData;
 import dev.specula.engine.generate.Generator;
 import dev.specula.engine.kernel.Backend;

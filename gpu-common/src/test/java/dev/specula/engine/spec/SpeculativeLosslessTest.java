@@ -1,5 +1,6 @@
 package dev.specula.engine.spec;
 
+import dev.specula.engine.sample.ChiSquare;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;

@@ -1,5 +1,8 @@
 package dev.specula.engine.spec;
 
+import dev.specula.engine.sample.RejectionSampler;
+import dev.specula.engine.sample.SparseDistribution;
+import dev.specula.engine.sample.Verification;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 

@@ -1,5 +1,6 @@
 package dev.specula.router.acceptance;
 
+import dev.specula.rpc.ProtocolLimits;
 import dev.specula.router.routing.Route;
 
 import java.util.HashMap;
@@ -34,14 +35,15 @@ public final class AcceptanceTracker {
      * @param explorationRate    probability of exploring, in [0, 1]
      * @param seed               seed of the exploration choices
      * @param initialDraftLength the draft length for a route and drafter with no measurement, in [1, max]
-     * @param maxDraftLength     the largest draft length to suggest, in [1, 16]
+     * @param maxDraftLength     the largest draft length to suggest, in [1, {@link ProtocolLimits#MAX_DRAFT_LENGTH}]
      */
     public AcceptanceTracker(double explorationRate, long seed, int initialDraftLength, int maxDraftLength) {
         if (!(explorationRate >= 0 && explorationRate <= 1)) {
             throw new IllegalArgumentException("explorationRate: " + explorationRate + " (expected: 0..1)");
         }
-        if (maxDraftLength < 1 || maxDraftLength > 16) {
-            throw new IllegalArgumentException("maxDraftLength: " + maxDraftLength + " (expected: 1..16)");
+        if (maxDraftLength < 1 || maxDraftLength > ProtocolLimits.MAX_DRAFT_LENGTH) {
+            throw new IllegalArgumentException("maxDraftLength: " + maxDraftLength + " (expected: 1.."
+                    + ProtocolLimits.MAX_DRAFT_LENGTH + ")");
         }
         if (initialDraftLength < 1 || initialDraftLength > maxDraftLength) {
             throw new IllegalArgumentException("initialDraftLength: " + initialDraftLength

@@ -1,11 +1,8 @@
 package dev.specula.router.config;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import dev.specula.rpc.ConfigFiles;
+import dev.specula.rpc.ProtocolLimits;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,8 +48,6 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
 
     /** The port a router listens on by default. */
     public static final int DEFAULT_PORT = 50051;
-    /** The largest draft length the wire contract allows. */
-    public static final int MAX_DRAFT_LENGTH = 16;
 
     /** Validates every field and the references between them; see the record's Javadoc. */
     public RouterConfig {
@@ -123,8 +118,8 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
             detectLanguages = List.copyOf(codes);
         }
 
-        if (maxDraftLength < 1 || maxDraftLength > MAX_DRAFT_LENGTH) {
-            throw new IllegalArgumentException("maxDraftLength: " + maxDraftLength + " (expected: 1.." + MAX_DRAFT_LENGTH + ")");
+        if (maxDraftLength < 1 || maxDraftLength > ProtocolLimits.MAX_DRAFT_LENGTH) {
+            throw new IllegalArgumentException("maxDraftLength: " + maxDraftLength + " (expected: 1.." + ProtocolLimits.MAX_DRAFT_LENGTH + ")");
         }
         if (initialDraftLength < 1 || initialDraftLength > maxDraftLength) {
             throw new IllegalArgumentException("initialDraftLength: " + initialDraftLength
@@ -169,59 +164,14 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
     }
 
     /**
-     * Reads a YAML file. Relative paths (chat template files) resolve against the file's folder.
+     * Reads a YAML file through {@link ConfigFiles}. Relative paths (chat template files) resolve against the
+     * file's folder.
      *
-     * @throws IllegalArgumentException naming the file and the field when the file is malformed or a value is
-     *                                  out of range; {@link IOException} when it cannot be read
+     * @throws IllegalArgumentException {@code file: path.to.key: problem} when the file cannot be read, is
+     *                                  malformed, or a value is out of range
      */
-    public static RouterConfig load(Path file) throws IOException {
-        YAMLMapper mapper = YAMLMapper.builder()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .build();
-        RouterConfigFile raw;
-        try (InputStream in = Files.newInputStream(file)) {
-            raw = mapper.readValue(in, RouterConfigFile.class);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + ": " + describe(e), e);
-        }
-        if (raw == null) {
-            throw new IllegalArgumentException(file + ": empty (expected: a YAML mapping with at least 'models')");
-        }
-        try {
-            RouterConfig config = raw.toConfig();
-            Path dir = file.toAbsolutePath().getParent();
-            return config.http() == null ? config : config.withHttp(config.http().resolvedAgainst(dir));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** "drafters[1]: id: empty (...)": where in the file, then what, from the innermost cause. */
-    private static String describe(JacksonException e) {
-        StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference ref : e.getPath()) {
-            if (ref.getPropertyName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String what = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage();
-        if (what != null) {
-            what = what.lines().findFirst().orElse(what);
-        }
-        return path.isEmpty() ? what : path + ": " + what;
-    }
-
-    /** This configuration with another HTTP API setting (null: none). */
-    public RouterConfig withHttp(HttpConfig http) {
-        return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
-                fallbackLanguage, lowAccuracyDetection, initialDraftLength, maxDraftLength, explorationRate,
-                explorationSeed, http);
+    public static RouterConfig load(Path file) {
+        return ConfigFiles.load(file, RouterConfigFile.class, (fields, dir) -> fields.toConfig(dir));
     }
 
     /** A builder with every default; {@code models} must be set. */
@@ -235,13 +185,13 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         private String defaultModel;
         private final Map<String, List<String>> models = new LinkedHashMap<>();
         private final List<DrafterConfig> drafters = new ArrayList<>();
-        private RoutesConfig routes = RoutesConfig.EMPTY;
+        private RoutesConfig routes;
         private final List<DomainRule> domainRules = new ArrayList<>();
         private List<String> detectLanguages;
-        private String fallbackLanguage = "en";
+        private String fallbackLanguage;
         private boolean lowAccuracyDetection;
         private Integer initialDraftLength;
-        private int maxDraftLength = 8;
+        private int maxDraftLength = ProtocolLimits.DEFAULT_MAX_DRAFT_LENGTH;
         private double explorationRate = 0.1;
         private long explorationSeed;
         private HttpConfig http;
@@ -259,12 +209,36 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
             return this;
         }
 
+        /** Adds every model of {@code byName} (null adds none); a model's targets are checked by build(). */
+        public Builder models(Map<String, List<String>> byName) {
+            if (byName != null) {
+                models.putAll(byName);
+            }
+            return this;
+        }
+
         public Builder drafter(DrafterConfig drafter) { drafters.add(drafter); return this; }
+
+        /** Adds every drafter of {@code list} (null adds none). */
+        public Builder drafters(List<DrafterConfig> list) {
+            if (list != null) {
+                drafters.addAll(list);
+            }
+            return this;
+        }
 
         public Builder routes(RoutesConfig routes) { this.routes = routes; return this; }
 
         public Builder domainRule(String domain, String pattern) {
             domainRules.add(new DomainRule(domain, pattern));
+            return this;
+        }
+
+        /** Adds every rule of {@code rules} (null adds none). */
+        public Builder domainRules(List<DomainRule> rules) {
+            if (rules != null) {
+                domainRules.addAll(rules);
+            }
             return this;
         }
 
@@ -288,7 +262,7 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         public RouterConfig build() {
             return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
                     fallbackLanguage, lowAccuracyDetection,
-                    initialDraftLength == null ? Math.min(4, maxDraftLength) : initialDraftLength, maxDraftLength, explorationRate,
+                    initialDraftLength == null ? Math.min(ProtocolLimits.DEFAULT_DRAFT_LENGTH, maxDraftLength) : initialDraftLength, maxDraftLength, explorationRate,
                     explorationSeed, http);
         }
     }

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The YAML file as written: every field optional, so that {@link #toConfig()} can tell an absent value (the
- * default) from a given one before {@link RouterConfig} validates.
+ * default) from a given one before {@link RouterConfig} validates. Read by {@link RouterConfig#load}.
  */
 record RouterConfigFile(Integer port, String defaultModel, Map<String, List<String>> models,
                         List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
@@ -21,16 +21,36 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
         }
     }
 
-    RouterConfig toConfig() {
-        int max = maxDraftLength == null ? 8 : maxDraftLength;
-        return new RouterConfig(
-                port == null ? RouterConfig.DEFAULT_PORT : port,
-                defaultModel, models, drafters, routes, domainRules, detectLanguages, fallbackLanguage,
-                lowAccuracyDetection != null && lowAccuracyDetection,
-                initialDraftLength == null ? Math.min(4, max) : initialDraftLength,
-                max,
-                explorationRate == null ? 0.1 : explorationRate,
-                explorationSeed == null ? 0 : explorationSeed,
-                http == null ? null : http.toConfig());
+    /**
+     * The validated configuration: given fields set, absent ones at the builder's defaults.
+     *
+     * @param dir the file's folder, which relative paths resolve against
+     */
+    RouterConfig toConfig(java.nio.file.Path dir) {
+        RouterConfig.Builder b = RouterConfig.builder().defaultModel(defaultModel).models(models).drafters(drafters)
+                .routes(routes).domainRules(domainRules).detectLanguages(detectLanguages)
+                .fallbackLanguage(fallbackLanguage);
+        if (port != null) {
+            b.port(port);
+        }
+        if (lowAccuracyDetection != null) {
+            b.lowAccuracyDetection(lowAccuracyDetection);
+        }
+        if (initialDraftLength != null) {
+            b.initialDraftLength(initialDraftLength);
+        }
+        if (maxDraftLength != null) {
+            b.maxDraftLength(maxDraftLength);
+        }
+        if (explorationRate != null) {
+            b.explorationRate(explorationRate);
+        }
+        if (explorationSeed != null) {
+            b.explorationSeed(explorationSeed);
+        }
+        if (http != null) {
+            b.http(http.toConfig().resolvedAgainst(dir));
+        }
+        return b.build();
     }
 }

@@ -157,8 +157,10 @@ class RouterConfigTest {
     }
 
     @Test
-    void load_missingFile_ioException() {
-        assertThatThrownBy(() -> RouterConfig.load(dir.resolve("absent.yaml"))).isInstanceOf(IOException.class);
+    void load_missingFile_namesTheFile() {
+        Path absent = dir.resolve("absent.yaml");
+        assertThatThrownBy(() -> RouterConfig.load(absent)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(absent + ": cannot be read (java.nio.file.NoSuchFileException");
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.specula.router.config.DrafterConfig;
 import dev.specula.router.config.HttpConfig;
 import dev.specula.router.config.RouterConfig;
 import dev.specula.router.config.RoutesConfig;
-import dev.specula.router.generation.ScriptedVerifier;
+import dev.specula.router.ScriptedVerifier;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;

@@ -1,5 +1,6 @@
 package dev.specula.verifier.drafter;
 
+import dev.specula.rpc.ChannelPool;
 import dev.specula.rpc.Channels;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -7,8 +8,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.grpc.ManagedChannel;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -30,10 +29,8 @@ public final class DrafterPool implements AutoCloseable {
             .permittedNumberOfCallsInHalfOpenState(2)
             .build();
 
-    private final Function<String, ManagedChannel> channelFactory;
+    private final ChannelPool channels;
     private final CircuitBreakerRegistry breakers;
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
-    private volatile boolean closed;
 
     /** Plaintext channels ({@link Channels#plaintext}) and {@link #DEFAULT_BREAKER}. */
     public DrafterPool() {
@@ -45,16 +42,13 @@ public final class DrafterPool implements AutoCloseable {
      * @param breaker        the circuit breaker configuration of every target
      */
     public DrafterPool(Function<String, ManagedChannel> channelFactory, CircuitBreakerConfig breaker) {
-        this.channelFactory = channelFactory;
+        this.channels = new ChannelPool(channelFactory);
         this.breakers = CircuitBreakerRegistry.of(breaker);
     }
 
     /** The channel to {@code target}, created on first use. */
     public ManagedChannel channel(String target) {
-        if (closed) {
-            throw new IllegalStateException("drafter pool closed");
-        }
-        return channels.computeIfAbsent(target, channelFactory);
+        return channels.get(target);
     }
 
     /** The circuit breaker of {@code target}. */
@@ -70,8 +64,6 @@ public final class DrafterPool implements AutoCloseable {
     /** Shuts every channel down. */
     @Override
     public void close() {
-        closed = true;
-        channels.values().forEach(Channels::close);
-        channels.clear();
+        channels.close();
     }
 }

@@ -1,7 +1,8 @@
 package dev.specula.verifier.session;
 
-import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.sample.SparseDistribution;
 import dev.specula.proto.v1.DraftBlock;
+import dev.specula.rpc.ProtocolLimits;
 
 /** Checks a drafted block before it is verified; a malformed block ends the drafter's part in a session. */
 final class BlockCheck {
@@ -17,9 +18,9 @@ final class BlockCheck {
      */
     static SparseDistribution[] check(DraftBlock block, int used, int vocabSize, boolean greedy) {
         int k = block.getTokensCount();
-        if (k < 1 || k > SpeculationPlan.MAX_DRAFT_LENGTH) {
+        if (k < 1 || k > ProtocolLimits.MAX_DRAFT_LENGTH) {
             throw new IllegalArgumentException("block.tokens: " + k + " tokens (expected: 1.."
-                    + SpeculationPlan.MAX_DRAFT_LENGTH + ")");
+                    + ProtocolLimits.MAX_DRAFT_LENGTH + ")");
         }
         for (int i = 0; i < k; i++) {
             int t = block.getTokens(i);

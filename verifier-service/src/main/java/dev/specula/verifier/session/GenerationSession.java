@@ -1,11 +1,10 @@
 package dev.specula.verifier.session;
 
 import dev.specula.engine.model.InferenceSession;
-import dev.specula.engine.spec.RejectionSampler;
-import dev.specula.engine.spec.Sampler;
-import dev.specula.engine.spec.SamplingParams;
-import dev.specula.engine.spec.SparseDistribution;
-import dev.specula.engine.spec.Verification;
+import dev.specula.engine.sample.RejectionSampler;
+import dev.specula.engine.sample.Sampler;
+import dev.specula.engine.sample.SparseDistribution;
+import dev.specula.engine.sample.Verification;
 import dev.specula.proto.v1.CommittedTokens;
 import dev.specula.proto.v1.DraftBlock;
 import dev.specula.proto.v1.FinishReason;
@@ -211,7 +210,7 @@ public final class GenerationSession implements Runnable {
         float[][] logits = forward(input, true); // [m + 1, vocab]
         double forwardMs = (System.nanoTime() - t0) / 1e6;
         res.timings().record(m + 1, forwardMs);
-        Verification v = verify(logits, drafts, q);
+        Verification v = RejectionSampler.verify(logits, drafts, q, spec.params(), random);
         int base = length;
         kv.truncate(base + v.accepted()); // the new last token is fed by the next pass
         boolean keepEpoch = v.accepted() == block.getTokensCount() && block.hasPredictedNextToken()
@@ -219,22 +218,6 @@ public final class GenerationSession implements Runnable {
         drafter.verified(k, m, v.accepted(), base + v.accepted() + 1, v.nextToken(), keepEpoch);
         stats.step(k, m, v.accepted());
         return commit(v.committed(), step(k, m, v.accepted(), forwardMs, waitMs));
-    }
-
-    private Verification verify(float[][] logits, int[] drafts, SparseDistribution[] q) {
-        if (spec.params().isGreedy()) {
-            int[] argmax = new int[logits.length];
-            for (int i = 0; i < logits.length; i++) {
-                argmax[i] = Sampler.argmax(logits[i]);
-            }
-            return RejectionSampler.verifyGreedy(argmax, drafts);
-        }
-        SamplingParams params = spec.params();
-        SparseDistribution[] p = new SparseDistribution[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            p[i] = sampler.distribution(logits[i], params);
-        }
-        return RejectionSampler.verify(p, drafts, q, random);
     }
 
     /**

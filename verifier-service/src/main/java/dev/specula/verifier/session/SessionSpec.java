@@ -1,6 +1,6 @@
 package dev.specula.verifier.session;
 
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 
 import java.util.List;
 import java.util.Objects;

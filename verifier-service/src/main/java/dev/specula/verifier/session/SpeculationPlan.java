@@ -1,18 +1,17 @@
 package dev.specula.verifier.session;
 
+import dev.specula.rpc.ProtocolLimits;
+
 /**
  * How a session speculates.
  *
  * @param mode           whether and how the draft length adapts
  * @param draftLength    the fixed draft length ({@link Mode#FIXED}) or the starting one ({@link Mode#AUTO}), in
  *                       [1, maxDraftLength]
- * @param maxDraftLength the largest draft length, in [1, 16]
+ * @param maxDraftLength the largest draft length, in [1, {@link ProtocolLimits#MAX_DRAFT_LENGTH}]
  * @param draftAhead     whether the drafter drafts the next block while one is being verified
  */
 public record SpeculationPlan(Mode mode, int draftLength, int maxDraftLength, boolean draftAhead) {
-
-    /** The largest draft length the protocol allows. */
-    public static final int MAX_DRAFT_LENGTH = 16;
 
     /** Whether and how a session speculates. */
     public enum Mode {
@@ -25,9 +24,9 @@ public record SpeculationPlan(Mode mode, int draftLength, int maxDraftLength, bo
     }
 
     public SpeculationPlan {
-        if (maxDraftLength < 1 || maxDraftLength > MAX_DRAFT_LENGTH) {
+        if (maxDraftLength < 1 || maxDraftLength > ProtocolLimits.MAX_DRAFT_LENGTH) {
             throw new IllegalArgumentException("speculation.max_draft_length: " + maxDraftLength
-                    + " (expected: 1.." + MAX_DRAFT_LENGTH + ")");
+                    + " (expected: 1.." + ProtocolLimits.MAX_DRAFT_LENGTH + ")");
         }
         if (draftLength < 1 || draftLength > maxDraftLength) {
             throw new IllegalArgumentException("speculation.draft_length: " + draftLength + " (expected: 1.."

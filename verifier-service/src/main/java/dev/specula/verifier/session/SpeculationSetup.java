@@ -1,6 +1,6 @@
 package dev.specula.verifier.session;
 
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.proto.v1.DraftBlock;
 import dev.specula.proto.v1.OpenDraft;
 import dev.specula.proto.v1.Sampling;

@@ -2,9 +2,9 @@ package dev.specula.verifier.testing;
 
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.spec.Sampler;
-import dev.specula.engine.spec.SamplingParams;
-import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.sample.Sampler;
+import dev.specula.engine.sample.SamplingParams;
+import dev.specula.engine.sample.SparseDistribution;
 
 import java.util.List;
 import java.util.random.RandomGenerator;

@@ -1,7 +1,7 @@
 package dev.specula.verifier.testing;
 
-import dev.specula.engine.spec.SamplingParams;
-import dev.specula.engine.spec.SparseDistribution;
+import dev.specula.engine.sample.SamplingParams;
+import dev.specula.engine.sample.SparseDistribution;
 import dev.specula.proto.v1.DraftBlock;
 import dev.specula.proto.v1.DraftReady;
 import dev.specula.proto.v1.DrafterServiceGrpc;

@@ -8,7 +8,7 @@ import dev.specula.engine.model.LlamaConfig;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.RandomModelWriter;
 import dev.specula.engine.model.Transformer;
-import dev.specula.engine.spec.SamplingParams;
+import dev.specula.engine.sample.SamplingParams;
 import dev.specula.engine.tensor.GgmlType;
 import dev.specula.engine.tokenizer.ByteVocabulary;
 import org.junit.jupiter.api.Assumptions;

@@ -104,10 +104,10 @@ public final class VerifierHarness implements AutoCloseable {
     /** Waits up to {@code millis} for the verifier's session count to reach 0; returns it. */
     public int awaitIdle(long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
-        while (verifier.service().activeSessions() > 0 && System.currentTimeMillis() < deadline) {
+        while (verifier.activeSessions() > 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(5);
         }
-        return verifier.service().activeSessions();
+        return verifier.activeSessions();
     }
 
     @Override

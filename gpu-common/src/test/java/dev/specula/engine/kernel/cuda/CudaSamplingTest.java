@@ -1,7 +1,7 @@
 package dev.specula.engine.kernel.cuda;
 
 import dev.specula.engine.kernel.DeviceBuffer;
-import dev.specula.engine.spec.Sampler;
+import dev.specula.engine.sample.Sampler;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

@@ -1,0 +1,100 @@
+package dev.specula.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the configuration files of a mesh on loopback with the default models: the same YAML a user would
+ * write (see config/ in the project root), with the ports of this deployment.
+ *
+ * @param drafterPort  where the drafter listens
+ * @param verifierPort where the verifier listens
+ * @param routerPort   where the router listens
+ * @param httpPort     where the router serves its OpenAI-compatible HTTP API; -1 for none
+ */
+public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort) {
+
+    /** A mesh without the HTTP API. */
+    public MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
+        this(drafterPort, verifierPort, routerPort, -1);
+    }
+
+    /** A model's name in the mesh (drafter id, target model name): its file's name without the extension. */
+    public static String modelId(Path model) {
+        String name = model.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /**
+     * Writes drafter.yaml, verifier.yaml and router.yaml into {@code dir}. One drafter service hosts every
+     * drafter; each language with a specialised drafter routes to it first and then to the general drafter,
+     * every other language to the general drafter.
+     */
+    public void write(Path dir, DefaultModels models) throws IOException {
+        Files.createDirectories(dir);
+        String general = modelId(models.generalDrafter());
+        StringBuilder drafter = new StringBuilder("""
+                port: %d
+                backend: vector
+                models:
+                """.formatted(drafterPort));
+        StringBuilder routerDrafters = new StringBuilder();
+        for (Path model : models.drafters()) {
+            List<String> languages = models.languageDrafters().entrySet().stream()
+                    .filter(e -> e.getValue().equals(model)).map(Map.Entry::getKey).toList();
+            drafter.append("""
+                      - id: %s
+                        model: %s
+                        languages: %s
+                        domains: [general]
+                    """.formatted(modelId(model), model, languages));
+            routerDrafters.append("""
+                      - id: %s
+                        targets: ["localhost:%d"]
+                        languages: %s
+                    """.formatted(modelId(model), drafterPort, languages));
+        }
+        StringBuilder routes = new StringBuilder();
+        models.languageDrafters().forEach((language, model) -> routes.append("    %s: [%s]\n".formatted(language,
+                model.equals(models.generalDrafter()) ? general : modelId(model) + ", " + general)));
+        Files.writeString(drafterFile(dir), drafter);
+        Files.writeString(verifierFile(dir), """
+                id: verifier-0
+                port: %d
+                modelName: %s
+                model: %s
+                backend: vector
+                """.formatted(verifierPort, modelId(models.target()), models.target())
+                + (models.targetTokenizer() == null ? "" : "tokenizer: " + models.targetTokenizer() + "\n"));
+        Files.writeString(routerFile(dir), """
+                port: %d
+                defaultModel: %s
+                models:
+                  %s: ["localhost:%d"]
+                drafters:
+                """.formatted(routerPort, modelId(models.target()), modelId(models.target()), verifierPort)
+                + routerDrafters + """
+                routes:
+                  defaultDrafters: [%s]
+                """.formatted(general) + (routes.isEmpty() ? "" : "  languages:\n" + routes) + """
+                detectLanguages: %s
+                """.formatted(DefaultModels.DETECT_LANGUAGES)
+                + (httpPort < 0 ? "" : "http:\n  port: " + httpPort + "\n"));
+    }
+
+    public static Path drafterFile(Path dir) {
+        return dir.resolve("drafter.yaml");
+    }
+
+    public static Path verifierFile(Path dir) {
+        return dir.resolve("verifier.yaml");
+    }
+
+    public static Path routerFile(Path dir) {
+        return dir.resolve("router.yaml");
+    }
+}

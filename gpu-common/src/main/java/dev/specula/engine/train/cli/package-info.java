@@ -1,2 +1,0 @@
-/** {@code ./specula train ...}: the tokenizer, pretraining and distillation commands. */
-package dev.specula.engine.train.cli;

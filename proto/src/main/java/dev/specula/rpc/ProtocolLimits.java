@@ -1,0 +1,30 @@
+package dev.specula.rpc;
+
+/**
+ * Every limit and default of the {@code specula.v1} contract, in one place: the services check requests
+ * against these through {@link RequestRules}, and size what depends on them (the largest verification block)
+ * from them.
+ */
+public final class ProtocolLimits {
+
+    /** The longest block a drafter may propose: {@code Speculation.max_draft_length} is in [1, 16]. */
+    public static final int MAX_DRAFT_LENGTH = 16;
+    /** The starting draft length of a request that names none and has no learned one. */
+    public static final int DEFAULT_DRAFT_LENGTH = 4;
+    /** {@code Speculation.max_draft_length} when absent. */
+    public static final int DEFAULT_MAX_DRAFT_LENGTH = 8;
+    /** Stop sequences one request may carry. */
+    public static final int MAX_STOP_SEQUENCES = 8;
+    /** Bytes one stop sequence may have. */
+    public static final int MAX_STOP_BYTES = 64;
+    /** The largest {@code max_tokens} accepted before the model's context is known. */
+    public static final int MAX_TOKENS = 1_000_000;
+
+    private ProtocolLimits() {
+    }
+
+    /** The most positions one verification pass holds: the last committed token plus the longest block. */
+    public static int maxVerificationRows() {
+        return MAX_DRAFT_LENGTH + 1;
+    }
+}

@@ -159,20 +159,20 @@ record OpenAiRequest(GenerateRequest generate, String model, boolean stream, boo
         if (!specula.isObject()) {
             throw error("specula", "specula: " + describe(specula) + " (expected: an object)");
         }
-        String language = string(specula, "language");
+        String language = string(specula, "specula.", "language");
         if (!language.isEmpty()) {
             request.setLanguage(language);
         }
-        String domain = string(specula, "domain");
+        String domain = string(specula, "specula.", "domain");
         if (!domain.isEmpty()) {
             request.setDomain(domain);
         }
-        String drafter = string(specula, "drafter");
+        String drafter = string(specula, "specula.", "drafter");
         if (!drafter.isEmpty()) {
             request.setDrafter(drafter);
         }
         Speculation.Builder speculation = Speculation.newBuilder();
-        String mode = string(specula, "speculation");
+        String mode = string(specula, "specula.", "speculation");
         if (!mode.isEmpty()) {
             speculation.setMode(switch (mode.toLowerCase(Locale.ROOT)) {
                 case "off" -> SpeculationMode.SPECULATION_MODE_OFF;
@@ -183,13 +183,13 @@ record OpenAiRequest(GenerateRequest generate, String model, boolean stream, boo
             });
         }
         if (specula.hasNonNull("draft_length")) {
-            speculation.setDraftLength(integer(specula, "draft_length"));
+            speculation.setDraftLength(integer(specula, "specula.", "draft_length"));
         }
         if (specula.hasNonNull("max_draft_length")) {
-            speculation.setMaxDraftLength(integer(specula, "max_draft_length"));
+            speculation.setMaxDraftLength(integer(specula, "specula.", "max_draft_length"));
         }
         if (specula.hasNonNull("draft_ahead")) {
-            speculation.setDraftAhead(bool(specula, "draft_ahead"));
+            speculation.setDraftAhead(bool(specula, "specula.", "draft_ahead"));
         }
         if (!speculation.build().equals(Speculation.getDefaultInstance())) {
             request.setSpeculation(speculation);
@@ -217,12 +217,17 @@ record OpenAiRequest(GenerateRequest generate, String model, boolean stream, boo
     }
 
     private static String string(JsonNode body, String field) {
+        return string(body, "", field);
+    }
+
+    /** {@code field} of {@code body}, named {@code prefix + field} in errors. */
+    private static String string(JsonNode body, String prefix, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return "";
         }
         if (!value.isString()) {
-            throw error(field, field + ": " + describe(value) + " (expected: a string)");
+            throw error(prefix + field, prefix + field + ": " + describe(value) + " (expected: a string)");
         }
         return value.asString();
     }
@@ -236,20 +241,30 @@ record OpenAiRequest(GenerateRequest generate, String model, boolean stream, boo
     }
 
     private static int integer(JsonNode body, String field) {
+        return integer(body, "", field);
+    }
+
+    /** {@code field} of {@code body}, named {@code prefix + field} in errors. */
+    private static int integer(JsonNode body, String prefix, String field) {
         JsonNode value = body.get(field);
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw error(field, field + ": " + describe(value) + " (expected: an integer)");
+            throw error(prefix + field, prefix + field + ": " + describe(value) + " (expected: an integer)");
         }
         return value.asInt();
     }
 
     private static boolean bool(JsonNode body, String field) {
+        return bool(body, "", field);
+    }
+
+    /** {@code field} of {@code body}, named {@code prefix + field} in errors. */
+    private static boolean bool(JsonNode body, String prefix, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return false;
         }
         if (!value.isBoolean()) {
-            throw error(field, field + ": " + describe(value) + " (expected: true or false)");
+            throw error(prefix + field, prefix + field + ": " + describe(value) + " (expected: true or false)");
         }
         return value.asBoolean();
     }

@@ -148,6 +148,10 @@ class OpenAiHttpServerTest {
         assertError(post("/v1/completions", "{\"prompt\": \"x\", \"stop\": [\"a\", \"\"]}"), 400, "stop", "stop[1]");
         assertError(post("/v1/completions", "{\"prompt\": \"x\", \"specula\": {\"language\": \"xx\"}}"), 400, "specula.language", "language: 'xx'");
         assertError(post("/v1/completions", "{\"prompt\": \"x\", \"temperature\": \"hot\"}"), 400, "temperature", "temperature: \"hot\"");
+        assertError(post("/v1/completions", "{\"prompt\": \"x\", \"specula\": {\"draft_length\": \"three\"}}"),
+                400, "specula.draft_length", "specula.draft_length: \"three\"");
+        assertError(post("/v1/completions", "{\"prompt\": \"x\", \"specula\": {\"draft_length\": 17}}"),
+                400, "specula.draft_length", "speculation.draft_length: 17");
         assertError(post("/v1/chat/completions", "{\"messages\": []}"), 400, "messages", "messages");
         assertError(post("/v1/completions", "{\"prompt\": "), 400, null, "body: not JSON");
         assertError(post("/v1/completions", "{\"model\": \"gpt-9\", \"prompt\": \"x\"}"), 404, "model", "model: 'gpt-9'");

@@ -1,5 +1,6 @@
 package dev.specula.verifier;
 
+import com.google.protobuf.ByteString;
 import dev.specula.engine.batch.ForwardBatcher;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.engine.model.InferenceSession;
@@ -71,7 +72,8 @@ public final class VerifierServer implements AutoCloseable {
         ForwardTimings timings = new ForwardTimings(ProtocolLimits.maxVerificationRows());
         warmUp(timings);
         SessionResources resources = new SessionResources(config.id(), config.modelName(), model,
-                file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()), batcher, drafters, timings,
+                file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()),
+                ByteString.copyFrom(VocabularyFingerprint.tokenDigests(file.tokenizer())), batcher, drafters, timings,
                 config.blockDeadlineMs(), config.drafterOpenTimeoutMs());
         this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.defaultMaxTokens());
         this.server = new GrpcServer("verifier", builder, service);

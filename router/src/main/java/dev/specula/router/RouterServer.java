@@ -68,7 +68,7 @@ public final class RouterServer implements AutoCloseable {
             String name = InProcessServerBuilder.generateName();
             this.inProcessServer = InProcessServerBuilder.forName(name).directExecutor().addService(service).build();
             this.inProcessChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
-            this.http = new OpenAiHttpServer(config, inProcessChannel);
+            this.http = new OpenAiHttpServer(config, inProcessChannel, channels);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.specula.router;
 
 import dev.specula.proto.v1.CommittedTokens;
+import dev.specula.proto.v1.DescribeModelRequest;
+import dev.specula.proto.v1.DescribeModelResponse;
 import dev.specula.proto.v1.GenerationSummary;
 import dev.specula.proto.v1.OpenSessionRequest;
 import dev.specula.proto.v1.OpenSessionResponse;
@@ -98,6 +100,14 @@ public final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceI
 
     public void script(Script script) {
         this.script = script;
+    }
+
+    @Override
+    public void describeModel(DescribeModelRequest request, StreamObserver<DescribeModelResponse> responseObserver) {
+        // A model file without a chat template, as the bundled family's.
+        responseObserver.onNext(DescribeModelResponse.newBuilder().setModelName("scripted").setContextLength(256)
+                .setBosToken("<s>").setEosToken("</s>").build());
+        responseObserver.onCompleted();
     }
 
     @Override

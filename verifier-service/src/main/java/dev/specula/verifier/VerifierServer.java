@@ -7,7 +7,9 @@ import dev.specula.engine.model.BatchedForward;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
+import dev.specula.engine.tokenizer.Tokenizer;
 import dev.specula.engine.tokenizer.VocabularyFingerprint;
+import dev.specula.proto.v1.DescribeModelResponse;
 import dev.specula.rpc.GrpcServer;
 import dev.specula.rpc.ProtocolLimits;
 import dev.specula.verifier.draftlength.ForwardTimings;
@@ -84,7 +86,8 @@ public final class VerifierServer implements AutoCloseable {
                 file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()),
                 ByteString.copyFrom(VocabularyFingerprint.tokenDigests(file.tokenizer())), batcher, drafters, timings,
                 config.blockDeadlineMs(), config.drafterOpenTimeoutMs());
-        this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.defaultMaxTokens());
+        this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.defaultMaxTokens(),
+                describe(config.modelName(), file));
         this.server = new GrpcServer("verifier", builder, service);
     }
 
@@ -100,6 +103,18 @@ public final class VerifierServer implements AutoCloseable {
                 + ", context " + model.config().contextLength() + ", backend " + config.backend() + ") on port "
                 + server.port() + ", at most " + config.maxSessions() + " sessions");
         return this;
+    }
+
+    /** What DescribeModel answers: the model's name, context, special tokens and the chat template it carries. */
+    private static DescribeModelResponse describe(String modelName, ModelFile file) {
+        Tokenizer tokenizer = file.tokenizer();
+        DescribeModelResponse.Builder description = DescribeModelResponse.newBuilder()
+                .setModelName(modelName)
+                .setContextLength(file.config().contextLength())
+                .setBosToken(tokenizer.piece(tokenizer.bosId()))
+                .setEosToken(tokenizer.piece(tokenizer.eosId()));
+        file.chatTemplate().ifPresent(description::setChatTemplate);
+        return description.build();
     }
 
     /** The port it listens on (-1 in process). */

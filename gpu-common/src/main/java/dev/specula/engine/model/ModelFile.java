@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A model file opened for inference, whatever its format (GGUF v3 or llama2.c {@code .bin}, told apart by
@@ -33,6 +34,8 @@ import java.util.Map;
 public record ModelFile(Path path, LlamaConfig config, Map<String, WeightTensor> tensors, Tokenizer tokenizer,
                         AutoCloseable source) implements AutoCloseable {
 
+    private static final String CHAT_TEMPLATE_KEY = "tokenizer.chat_template";
+
     /**
      * Opens {@code model}. A llama2.c checkpoint needs {@code tokenizer} (a llama2.c {@code tokenizer.bin});
      * for GGUF it is optional and, when given, replaces the tokenizer stored in the metadata.
@@ -42,6 +45,14 @@ public record ModelFile(Path path, LlamaConfig config, Map<String, WeightTensor>
             throw new ModelFormatException(model, "no such model file");
         }
         return isGguf(model) ? openGguf(model, tokenizer) : openLlama2c(model, tokenizer);
+    }
+
+    /** The chat template the file carries ({@code tokenizer.chat_template}), if it is a GGUF that has one. */
+    public Optional<String> chatTemplate() {
+        if (source instanceof GgufFile gguf && gguf.metadata().contains(CHAT_TEMPLATE_KEY)) {
+            return Optional.of(gguf.metadata().getString(CHAT_TEMPLATE_KEY));
+        }
+        return Optional.empty();
     }
 
     /** Loads the weights on {@code backend}. */

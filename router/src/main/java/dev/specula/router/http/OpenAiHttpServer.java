@@ -1,11 +1,16 @@
 package dev.specula.router.http;
 
+import dev.specula.proto.v1.DescribeModelRequest;
+import dev.specula.proto.v1.DescribeModelResponse;
 import dev.specula.proto.v1.GenerateResponse;
 import dev.specula.proto.v1.GenerationSummary;
 import dev.specula.router.chat.ChatTemplates;
 import dev.specula.router.config.HttpConfig;
 import dev.specula.router.config.RouterConfig;
+import dev.specula.proto.v1.VerifierServiceGrpc;
+import dev.specula.rpc.ChannelPool;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -23,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -39,10 +45,12 @@ public final class OpenAiHttpServer implements AutoCloseable {
     /** An SSE comment: clients ignore it; writing it tells whether the client is still there. */
     private static final byte[] PROBE = ": probe\n\n".getBytes(StandardCharsets.US_ASCII);
     static final long PROBE_MILLIS = 1_000;
+    private static final long DESCRIBE_TIMEOUT_SECONDS = 5;
 
     private final RouterConfig config;
     private final HttpConfig http;
     private final ChatTemplates templates;
+    private final ChannelPool verifiers;
     private final Channel channel;
     private final long created = System.currentTimeMillis() / 1000;
     private final WebServer server;
@@ -50,11 +58,13 @@ public final class OpenAiHttpServer implements AutoCloseable {
     /**
      * @param config     the router's configuration; {@code config.http()} must be set
      * @param generation a channel to the router's own GenerationService (in process)
+     * @param verifiers  the router's channels to verifiers, to ask a model's chat template of them
      */
-    public OpenAiHttpServer(RouterConfig config, Channel generation) {
+    public OpenAiHttpServer(RouterConfig config, Channel generation, ChannelPool verifiers) {
         this.config = config;
         this.http = java.util.Objects.requireNonNull(config.http(), "config.http");
-        this.templates = ChatTemplates.load(config.models().keySet(), http.chatTemplates());
+        this.verifiers = verifiers;
+        this.templates = ChatTemplates.load(config.models().keySet(), http.chatTemplates(), this::describe);
         this.channel = generation;
         this.server = WebServer.builder()
                 .port(http.port())
@@ -95,17 +105,39 @@ public final class OpenAiHttpServer implements AutoCloseable {
     private ObjectNode models() {
         ObjectNode list = OpenAiJson.MAPPER.createObjectNode().put("object", "list");
         ArrayNode data = list.putArray("data");
-        config.models().forEach((name, verifiers) -> {
-            boolean own = !templates.of(name).isDefault();
-            data.addObject().put("id", name).put("object", "model").put("created", created).put("owned_by", "specula")
+        config.models().forEach((name, targets) -> {
+            ObjectNode specula = data.addObject().put("id", name).put("object", "model").put("created", created)
+                    .put("owned_by", "specula")
                     .putObject("specula")
                     .put("default_model", name.equals(config.defaultModel()))
-                    .put("verifiers", verifiers.size())
-                    .put("chat_template", own ? "model" : "default")
-                    .put("chat_template_note", own ? "the model's tokenizer.chat_template"
-                            : "the model has no chat template: messages are rendered as ChatML (<|im_start|>role\\ncontent<|im_end|>\\n)");
+                    .put("verifiers", targets.size());
+            try {
+                boolean own = !templates.of(name).isDefault();
+                specula.put("chat_template", own ? "model" : "default")
+                        .put("chat_template_note", own ? "the model's tokenizer.chat_template"
+                                : "the model has no chat template: messages are rendered as ChatML (<|im_start|>role\\ncontent<|im_end|>\\n)");
+            } catch (StatusRuntimeException e) {
+                specula.put("chat_template", "unknown")
+                        .put("chat_template_note", "not known yet: " + e.getStatus().getDescription());
+            }
         });
         return list;
+    }
+
+    /** The model's description from the first of its verifiers that answers; UNAVAILABLE when none does. */
+    private DescribeModelResponse describe(String model) {
+        Status last = Status.UNAVAILABLE.withDescription("no verifier configured");
+        for (String target : config.models().get(model)) {
+            try {
+                return VerifierServiceGrpc.newBlockingStub(verifiers.get(target))
+                        .withDeadlineAfter(DESCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                        .describeModel(DescribeModelRequest.getDefaultInstance());
+            } catch (StatusRuntimeException e) {
+                last = e.getStatus();
+            }
+        }
+        throw Status.UNAVAILABLE.withDescription("model " + model + ": no verifier told its chat template (last: "
+                + last.getCode() + ": " + last.getDescription() + ")").asRuntimeException();
     }
 
     private void complete(ServerRequest req, ServerResponse res, OpenAiJson.Kind kind) {
@@ -117,6 +149,9 @@ public final class OpenAiHttpServer implements AutoCloseable {
                     : OpenAiRequest.completion(body);
         } catch (ApiException e) {
             error(res, e.error());
+            return;
+        } catch (StatusRuntimeException e) { // the model's chat template could not be learned
+            error(res, ApiError.fromStatus(e.getStatus(), "messages", "max_tokens"));
             return;
         }
         String id = kind.idPrefix + UUID.randomUUID().toString().replace("-", "");

@@ -1,5 +1,6 @@
 package dev.specula.router.config;
 
+import dev.specula.proto.v1.DescribeModelResponse;
 import dev.specula.router.chat.ChatTemplates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +52,7 @@ class HttpConfigTest {
                 """).http();
 
         assertThat(http.chatTemplates().get("m").file()).isEqualTo(dir.toAbsolutePath().resolve("templates/m.jinja"));
-        ChatTemplates templates = ChatTemplates.load(java.util.Set.of("m", "n"), http.chatTemplates());
+        ChatTemplates templates = ChatTemplates.load(java.util.Set.of("m", "n"), http.chatTemplates(), HttpConfigTest::noTemplate);
         assertThat(templates.of("m").isDefault()).isFalse();
         assertThat(templates.of("m").render(List.of(Map.of("role", "user", "content", "hi")), true, Map.of()))
                 .isEqualTo("<s>hi");
@@ -67,10 +68,15 @@ class HttpConfigTest {
     @Test
     void templates_modelNotServedOrFileMissing_refusedNamingThem() {
         Map<String, HttpConfig.ChatTemplateConfig> unknown = Map.of("x", new HttpConfig.ChatTemplateConfig(dir.resolve("a"), "", ""));
-        assertThatThrownBy(() -> ChatTemplates.load(java.util.Set.of("m"), unknown))
+        assertThatThrownBy(() -> ChatTemplates.load(java.util.Set.of("m"), unknown, HttpConfigTest::noTemplate))
                 .hasMessageContaining("http.chatTemplates.x: not a configured model");
         Map<String, HttpConfig.ChatTemplateConfig> missing = Map.of("m", new HttpConfig.ChatTemplateConfig(dir.resolve("none.jinja"), "", ""));
-        assertThatThrownBy(() -> ChatTemplates.load(java.util.Set.of("m"), missing))
+        assertThatThrownBy(() -> ChatTemplates.load(java.util.Set.of("m"), missing, HttpConfigTest::noTemplate))
                 .hasMessageContaining("http.chatTemplates.m.file: cannot read").hasMessageContaining("none.jinja");
+    }
+
+    /** A verifier's answer for a model file without a chat template. */
+    private static DescribeModelResponse noTemplate(String model) {
+        return DescribeModelResponse.newBuilder().setModelName(model).build();
     }
 }

@@ -85,6 +85,16 @@ public final class VectorBackend extends CpuBackend {
             });
             return;
         }
+        if (n == 1 && w.type().isKQuant() && KQuantDot.supported()) {
+            // Decode of K-quant weights: each super-block in registers; the input's sums serve every row's mins.
+            float[] sums16 = KQuantDot.sums16(in.data, cols);
+            parallelRanges(w.rows(), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    o.data[r] = KQuantDot.dot(w.type(), w.data(), w.rowOffset(r), in.data, sums16, cols);
+                }
+            });
+            return;
+        }
         if ((n == 2 || n == 3) && w.type() == GgmlType.Q8_0 && QuantizedDot.supported()) {
             // A small verification block: widen each Q8_0 block once for its two or three tokens.
             parallelRanges(w.rows(), (from, to) -> {

@@ -122,6 +122,16 @@ final class VectorDecode {
         return ByteVector.fromMemorySegment(B, w, blockOff + 2 + j, LE);
     }
 
+    /** {@code F.length()} bytes from byte {@code off} of {@code w}: one float vector's worth of packed quants. */
+    static ByteVector bytes(MemorySegment w, long off) {
+        return ByteVector.fromMemorySegment(B, w, off, LE);
+    }
+
+    /** The (signed) bytes of {@code quants} as floats, one per lane. */
+    static FloatVector floats(ByteVector quants) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, F, 0);
+    }
+
     /** The low nibbles of {@code packed} (quants j ..), stored as value + 8, as floats (unscaled). */
     static FloatVector q4Low(ByteVector packed) {
         return (FloatVector) packed.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);

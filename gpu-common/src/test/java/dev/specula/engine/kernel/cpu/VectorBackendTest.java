@@ -5,14 +5,13 @@ import dev.specula.engine.kernel.DeviceBuffer;
 import dev.specula.engine.kernel.DeviceWeight;
 import dev.specula.engine.kernel.RopeStyle;
 import dev.specula.engine.tensor.GgmlType;
-import dev.specula.engine.tensor.TensorCodec;
+import dev.specula.engine.tensor.RandomTensors;
 import dev.specula.engine.tensor.WeightTensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,10 +36,12 @@ class VectorBackendTest {
     @EnumSource(GgmlType.class)
     void matmul_everyTypeAndBatchSize_matchesOracle(GgmlType type) {
         SplittableRandom random = new SplittableRandom(7);
-        // 96 columns: three Q blocks, and not a multiple of a 512-bit vector's 16 lanes times 4.
-        WeightTensor tensor = randomWeight(type, 37, 96, random);
+        // 96 columns: three Q blocks, and not a multiple of a 512-bit vector's 16 lanes times 4; K-quants: two
+        // super-blocks of 256.
+        int cols = type.isKQuant() ? 512 : 96;
+        WeightTensor tensor = randomWeight(type, 37, cols, random);
         for (int n : new int[] {1, 2, 3, 4, 5, 9, 16}) {
-            float[][] input = randomRows(n, 96, random);
+            float[][] input = randomRows(n, cols, random);
             assertThat(run(VECTOR, tensor, input)).as("%s n=%d", type, n)
                     .satisfies(actual -> assertClose(actual, run(NAIVE, tensor, input)));
         }
@@ -109,13 +110,7 @@ class VectorBackendTest {
     }
 
     static WeightTensor randomWeight(GgmlType type, int rows, int cols, SplittableRandom random) {
-        float[] values = new float[rows * cols];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextGaussian() * 0.5f;
-        }
-        byte[] bytes = TensorCodec.quantize(type, values);
-        long[] dims = rows == 1 ? new long[] {cols} : new long[] {cols, rows};
-        return new WeightTensor("w", type, dims, MemorySegment.ofArray(bytes));
+        return RandomTensors.weight(type, rows, cols, random);
     }
 
     static float[][] randomRows(int rows, int cols, SplittableRandom random) {

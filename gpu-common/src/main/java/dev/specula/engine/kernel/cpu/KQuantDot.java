@@ -50,159 +50,182 @@ final class KQuantDot {
 
     /**
      * {@code Σ w[j] * x[j]} over the {@code len} (a multiple of 256) values of {@code type} stored from {@code byteOff};
-     * {@code sums16} is {@link #sums16}{@code (x, len)} (read by the types with mins).
+     * {@code sums16} is {@link #sums16}{@code (x, len)} (read by the types with mins). One loop over the blocks per
+     * type keeps the running sum in a register (a vector passed between calls would be boxed).
      */
     static float dot(GgmlType type, MemorySegment w, long byteOff, float[] x, float[] sums16, int len) {
+        int blocks = len / SUPER;
+        return switch (type) {
+            case Q2_K -> q2(w, byteOff, x, blocks) - q2Mins(w, byteOff, sums16, blocks);
+            case Q3_K -> q3(w, byteOff, x, blocks);
+            case Q4_K -> q4(w, byteOff, x, blocks) - k4Mins(w, byteOff, 144, sums16, blocks);
+            case Q5_K -> q5(w, byteOff, x, blocks) - k4Mins(w, byteOff, 176, sums16, blocks);
+            case Q6_K -> q6(w, byteOff, x, blocks);
+            case Q8_K -> q8(w, byteOff, x, blocks);
+            default -> throw new IllegalArgumentException("type: " + type + " (expected: a K-quant)");
+        };
+    }
+
+    /** Q2_K, without its mins: per half of 128 values, 32 bytes hold 4 values each (bits 2j serve values 32j + l). */
+    private static float q2(MemorySegment w, long byteOff, float[] x, int blocks) {
         FloatVector sum = FloatVector.zero(F);
-        float mins = 0f;
-        for (int b = 0; b < len / SUPER; b++) {
-            long block = byteOff + (long) b * type.bytesPerBlock();
-            int xb = b * SUPER;
-            switch (type) {
-                case Q2_K -> {
-                    sum = q2(w, block, x, xb, sum);
-                    mins += q2Mins(w, block, sums16, xb / 16);
-                }
-                case Q3_K -> sum = q3(w, block, x, xb, sum);
-                case Q4_K -> {
-                    sum = q45(w, block, x, xb, sum, false);
-                    mins += k4Mins(w, block, sums16, xb / 16);
-                }
-                case Q5_K -> {
-                    sum = q45(w, block, x, xb, sum, true);
-                    mins += k4Mins(w, block, sums16, xb / 16);
-                }
-                case Q6_K -> sum = q6(w, block, x, xb, sum);
-                case Q8_K -> sum = q8(w, block, x, xb, sum);
-                default -> throw new IllegalArgumentException("type: " + type + " (expected: a K-quant)");
-            }
-        }
-        return sum.reduceLanes(VectorOperators.ADD) - mins;
-    }
-
-    /** Q2_K: per half of 128 values, 32 bytes hold 4 values each (bits 2j serve values 32j + l). */
-    private static FloatVector q2(MemorySegment w, long block, float[] x, int xb, FloatVector sum) {
-        float d = KQuantCodec.f16(w, block + 80);
-        for (int half = 0; half < 2; half++) {
-            for (int l0 = 0; l0 < 32; l0 += 16) { // the 16 values of one sub-block per shift
-                FloatVector[] parts = {FloatVector.zero(F), FloatVector.zero(F), FloatVector.zero(F), FloatVector.zero(F)};
+        for (int b = 0; b < blocks; b++) {
+            long block = byteOff + b * 84L;
+            float d = KQuantCodec.f16(w, block + 80);
+            for (int sub = 0; sub < 16; sub++) { // 16 values each: half, shift j and l0 from the sub-block number
+                int half = sub / 8;
+                int j = (sub % 8) / 2;
+                int l0 = (sub % 2) * 16;
+                FloatVector part = FloatVector.zero(F);
                 for (int l = l0; l < l0 + 16; l += F.length()) {
-                    ByteVector qs = VectorDecode.bytes(w, block + 16 + half * 32 + l);
-                    for (int j = 0; j < 4; j++) {
-                        FloatVector q = VectorDecode.floats(qs.lanewise(LSHR, 2 * j).and((byte) 3));
-                        parts[j] = q.fma(FloatVector.fromArray(F, x, xb + half * 128 + j * 32 + l), parts[j]);
-                    }
+                    ByteVector q = VectorDecode.bytes(w, block + 16 + half * 32 + l).lanewise(LSHR, 2 * j).and((byte) 3);
+                    part = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, b * SUPER + sub * 16 + l - l0), part);
                 }
-                for (int j = 0; j < 4; j++) {
-                    int sub = half * 8 + j * 2 + l0 / 16;
-                    sum = addScaled(parts[j], d * (u8(w, block + sub) & 0xF), sum);
-                }
+                sum = addScaled(part, d * (u8(w, block + sub) & 0xF), sum);
             }
         }
-        return sum;
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
-    private static float q2Mins(MemorySegment w, long block, float[] sums16, int s0) {
-        float dmin = KQuantCodec.f16(w, block + 82);
+    /** Q2_K's mins: {@code Σ dmin·m · Σx} over the sub-blocks of 16. */
+    private static float q2Mins(MemorySegment w, long byteOff, float[] sums16, int blocks) {
         float mins = 0f;
-        for (int sub = 0; sub < 16; sub++) {
-            mins += dmin * (u8(w, block + sub) >>> 4) * sums16[s0 + sub];
+        for (int b = 0; b < blocks; b++) {
+            long block = byteOff + b * 84L;
+            float dmin = KQuantCodec.f16(w, block + 82);
+            for (int sub = 0; sub < 16; sub++) {
+                mins += dmin * (u8(w, block + sub) >>> 4) * sums16[b * 16 + sub];
+            }
         }
         return mins;
     }
 
     /** Q3_K: Q2_K's 2-bit layout, with the third bit from {@code hmask} (bit {@code 4·half + j} of byte l). */
-    private static FloatVector q3(MemorySegment w, long block, float[] x, int xb, FloatVector sum) {
-        float d = KQuantCodec.f16(w, block + 108);
-        for (int half = 0; half < 2; half++) {
-            for (int l0 = 0; l0 < 32; l0 += 16) {
-                FloatVector[] parts = {FloatVector.zero(F), FloatVector.zero(F), FloatVector.zero(F), FloatVector.zero(F)};
+    private static float q3(MemorySegment w, long byteOff, float[] x, int blocks) {
+        FloatVector sum = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block = byteOff + b * 110L;
+            float d = KQuantCodec.f16(w, block + 108);
+            for (int sub = 0; sub < 16; sub++) {
+                int half = sub / 8;
+                int j = (sub % 8) / 2;
+                int l0 = (sub % 2) * 16;
+                FloatVector part = FloatVector.zero(F);
                 for (int l = l0; l < l0 + 16; l += F.length()) {
-                    ByteVector qs = VectorDecode.bytes(w, block + 32 + half * 32 + l);
-                    ByteVector hm = VectorDecode.bytes(w, block + l);
-                    for (int j = 0; j < 4; j++) {
-                        ByteVector high = hm.lanewise(LSHR, half * 4 + j).and((byte) 1).lanewise(LSHL, 2);
-                        ByteVector q = qs.lanewise(LSHR, 2 * j).and((byte) 3).or(high).sub((byte) 4);
-                        parts[j] = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, xb + half * 128 + j * 32 + l), parts[j]);
-                    }
+                    ByteVector high = VectorDecode.bytes(w, block + l).lanewise(LSHR, half * 4 + j).and((byte) 1)
+                            .lanewise(LSHL, 2);
+                    ByteVector q = VectorDecode.bytes(w, block + 32 + half * 32 + l).lanewise(LSHR, 2 * j).and((byte) 3)
+                            .or(high).sub((byte) 4);
+                    part = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, b * SUPER + sub * 16 + l - l0), part);
                 }
-                for (int j = 0; j < 4; j++) {
-                    int sub = half * 8 + j * 2 + l0 / 16;
-                    sum = addScaled(parts[j], d * (KQuantCodec.q3Scale(w, block + 96, sub) - 32), sum);
-                }
+                sum = addScaled(part, d * (KQuantCodec.q3Scale(w, block + 96, sub) - 32), sum);
             }
         }
-        return sum;
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
-    /** Q4_K and Q5_K: per 64 values, 32 bytes whose low nibbles serve the first 32 and high nibbles the next 32. */
-    private static FloatVector q45(MemorySegment w, long block, float[] x, int xb, FloatVector sum, boolean fifthBit) {
-        float d = KQuantCodec.f16(w, block);
-        long qs = block + (fifthBit ? 48 : 16);
-        for (int chunk = 0; chunk < 4; chunk++) {
-            FloatVector low = FloatVector.zero(F);
-            FloatVector high = FloatVector.zero(F);
-            for (int l = 0; l < 32; l += F.length()) {
-                ByteVector packed = VectorDecode.bytes(w, qs + chunk * 32 + l);
-                ByteVector lo = packed.and((byte) 0xF);
-                ByteVector hi = packed.lanewise(LSHR, 4).and((byte) 0xF);
-                if (fifthBit) { // qh bit 2·chunk (low) and 2·chunk + 1 (high) of byte l
+    /** Q4_K, without its mins: per 64 values, 32 bytes whose low nibbles serve the first 32, high nibbles the next. */
+    private static float q4(MemorySegment w, long byteOff, float[] x, int blocks) {
+        FloatVector sum = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block = byteOff + b * 144L;
+            float d = KQuantCodec.f16(w, block);
+            for (int chunk = 0; chunk < 4; chunk++) {
+                FloatVector low = FloatVector.zero(F);
+                FloatVector high = FloatVector.zero(F);
+                int xc = b * SUPER + chunk * 64;
+                for (int l = 0; l < 32; l += F.length()) {
+                    ByteVector packed = VectorDecode.bytes(w, block + 16 + chunk * 32 + l);
+                    low = VectorDecode.floats(packed.and((byte) 0xF)).fma(FloatVector.fromArray(F, x, xc + l), low);
+                    high = VectorDecode.floats(packed.lanewise(LSHR, 4).and((byte) 0xF))
+                            .fma(FloatVector.fromArray(F, x, xc + 32 + l), high);
+                }
+                sum = addScaled(low, d * KQuantCodec.k4Scale(w, block + 4, 2 * chunk), sum);
+                sum = addScaled(high, d * KQuantCodec.k4Scale(w, block + 4, 2 * chunk + 1), sum);
+            }
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Q5_K, without its mins: Q4_K's nibbles, with the fifth bit from {@code qh} (bit {@code sub} of byte l). */
+    private static float q5(MemorySegment w, long byteOff, float[] x, int blocks) {
+        FloatVector sum = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block = byteOff + b * 176L;
+            float d = KQuantCodec.f16(w, block);
+            for (int chunk = 0; chunk < 4; chunk++) {
+                FloatVector low = FloatVector.zero(F);
+                FloatVector high = FloatVector.zero(F);
+                int xc = b * SUPER + chunk * 64;
+                for (int l = 0; l < 32; l += F.length()) {
+                    ByteVector packed = VectorDecode.bytes(w, block + 48 + chunk * 32 + l);
                     ByteVector qh = VectorDecode.bytes(w, block + 16 + l);
-                    lo = lo.or(qh.lanewise(LSHR, 2 * chunk).and((byte) 1).lanewise(LSHL, 4));
-                    hi = hi.or(qh.lanewise(LSHR, 2 * chunk + 1).and((byte) 1).lanewise(LSHL, 4));
+                    ByteVector lo = packed.and((byte) 0xF).or(qh.lanewise(LSHR, 2 * chunk).and((byte) 1).lanewise(LSHL, 4));
+                    ByteVector hi = packed.lanewise(LSHR, 4).and((byte) 0xF)
+                            .or(qh.lanewise(LSHR, 2 * chunk + 1).and((byte) 1).lanewise(LSHL, 4));
+                    low = VectorDecode.floats(lo).fma(FloatVector.fromArray(F, x, xc + l), low);
+                    high = VectorDecode.floats(hi).fma(FloatVector.fromArray(F, x, xc + 32 + l), high);
                 }
-                low = VectorDecode.floats(lo).fma(FloatVector.fromArray(F, x, xb + chunk * 64 + l), low);
-                high = VectorDecode.floats(hi).fma(FloatVector.fromArray(F, x, xb + chunk * 64 + 32 + l), high);
+                sum = addScaled(low, d * KQuantCodec.k4Scale(w, block + 4, 2 * chunk), sum);
+                sum = addScaled(high, d * KQuantCodec.k4Scale(w, block + 4, 2 * chunk + 1), sum);
             }
-            sum = addScaled(low, d * KQuantCodec.k4Scale(w, block + 4, 2 * chunk), sum);
-            sum = addScaled(high, d * KQuantCodec.k4Scale(w, block + 4, 2 * chunk + 1), sum);
         }
-        return sum;
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
-    private static float k4Mins(MemorySegment w, long block, float[] sums16, int s0) {
-        float dmin = KQuantCodec.f16(w, block + 2);
+    /** Q4_K's and Q5_K's mins ({@code blockBytes} 144 or 176): {@code Σ dmin·m · Σx} over the sub-blocks of 32. */
+    private static float k4Mins(MemorySegment w, long byteOff, int blockBytes, float[] sums16, int blocks) {
         float mins = 0f;
-        for (int sub = 0; sub < 8; sub++) {
-            mins += dmin * KQuantCodec.k4Min(w, block + 4, sub) * (sums16[s0 + 2 * sub] + sums16[s0 + 2 * sub + 1]);
+        for (int b = 0; b < blocks; b++) {
+            long block = byteOff + (long) b * blockBytes;
+            float dmin = KQuantCodec.f16(w, block + 2);
+            for (int sub = 0; sub < 8; sub++) {
+                int s = b * 16 + 2 * sub;
+                mins += dmin * KQuantCodec.k4Min(w, block + 4, sub) * (sums16[s] + sums16[s + 1]);
+            }
         }
         return mins;
     }
 
-    /** Q6_K: per half of 128 values, {@code ql[64]} and {@code qh[32]}; byte l serves values l, l + 32, l + 64, l + 96. */
-    private static FloatVector q6(MemorySegment w, long block, float[] x, int xb, FloatVector sum) {
-        float d = KQuantCodec.f16(w, block + 208);
-        for (int half = 0; half < 2; half++) {
-            long ql = block + half * 64;
-            long qh = block + 128 + half * 32;
-            for (int l0 = 0; l0 < 32; l0 += 16) {
-                FloatVector[] parts = {FloatVector.zero(F), FloatVector.zero(F), FloatVector.zero(F), FloatVector.zero(F)};
+    /**
+     * Q6_K: per half of 128 values, {@code ql[64]} and {@code qh[32]}; quarter k of the half takes the low (k < 2) or
+     * high nibbles of {@code ql[32·(k % 2) + l]} and bits {@code 2k} of {@code qh[l]}.
+     */
+    private static float q6(MemorySegment w, long byteOff, float[] x, int blocks) {
+        FloatVector sum = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block = byteOff + b * 210L;
+            float d = KQuantCodec.f16(w, block + 208);
+            for (int sub = 0; sub < 16; sub++) {
+                int half = sub / 8;
+                int k = (sub % 8) / 2;
+                int l0 = (sub % 2) * 16;
+                long ql = block + half * 64 + (k % 2) * 32;
+                long qh = block + 128 + half * 32;
+                FloatVector part = FloatVector.zero(F);
                 for (int l = l0; l < l0 + 16; l += F.length()) {
-                    ByteVector ql0 = VectorDecode.bytes(w, ql + l);
-                    ByteVector ql1 = VectorDecode.bytes(w, ql + 32 + l);
-                    ByteVector h = VectorDecode.bytes(w, qh + l);
-                    ByteVector[] lows = {ql0.and((byte) 0xF), ql1.and((byte) 0xF),
-                            ql0.lanewise(LSHR, 4).and((byte) 0xF), ql1.lanewise(LSHR, 4).and((byte) 0xF)};
-                    for (int k = 0; k < 4; k++) {
-                        ByteVector q = lows[k].or(h.lanewise(LSHR, 2 * k).and((byte) 3).lanewise(LSHL, 4)).sub((byte) 32);
-                        parts[k] = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, xb + half * 128 + k * 32 + l), parts[k]);
-                    }
+                    ByteVector high = VectorDecode.bytes(w, qh + l).lanewise(LSHR, 2 * k).and((byte) 3).lanewise(LSHL, 4);
+                    ByteVector q = VectorDecode.bytes(w, ql + l).lanewise(LSHR, (k / 2) * 4).and((byte) 0xF).or(high)
+                            .sub((byte) 32);
+                    part = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, b * SUPER + sub * 16 + l - l0), part);
                 }
-                for (int k = 0; k < 4; k++) {
-                    int sub = half * 8 + k * 2 + l0 / 16;
-                    sum = addScaled(parts[k], d * w.get(ValueLayout.JAVA_BYTE, block + 192 + sub), sum);
-                }
+                sum = addScaled(part, d * w.get(ValueLayout.JAVA_BYTE, block + 192 + sub), sum);
             }
         }
-        return sum;
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
-    private static FloatVector q8(MemorySegment w, long block, float[] x, int xb, FloatVector sum) {
-        FloatVector part = FloatVector.zero(F);
-        for (int j = 0; j < SUPER; j += F.length()) {
-            part = VectorDecode.floats(VectorDecode.bytes(w, block + 4 + j)).fma(FloatVector.fromArray(F, x, xb + j), part);
+    private static float q8(MemorySegment w, long byteOff, float[] x, int blocks) {
+        FloatVector sum = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long block = byteOff + b * 292L;
+            FloatVector part = FloatVector.zero(F);
+            for (int j = 0; j < SUPER; j += F.length()) {
+                part = VectorDecode.floats(VectorDecode.bytes(w, block + 4 + j)).fma(FloatVector.fromArray(F, x, b * SUPER + j), part);
+            }
+            sum = addScaled(part, w.get(F32, block), sum);
         }
-        return addScaled(part, w.get(F32, block), sum);
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
     /** {@code sum + part · scale}, lane by lane. */

@@ -35,13 +35,13 @@ final class KQuantDot {
         return F.length() >= 8 && 16 % F.length() == 0;
     }
 
-    /** The sums of {@code x[0, len)} per 16 values: {@code [len / 16]}. */
-    static float[] sums16(float[] x, int len) {
+    /** The sums of {@code x[xOff, xOff + len)} per 16 values: {@code [len / 16]}. */
+    static float[] sums16(float[] x, int xOff, int len) {
         float[] sums = new float[len / 16];
         for (int s = 0; s < sums.length; s++) {
             FloatVector acc = FloatVector.zero(F);
             for (int j = 0; j < 16; j += F.length()) {
-                acc = acc.add(FloatVector.fromArray(F, x, s * 16 + j));
+                acc = acc.add(FloatVector.fromArray(F, x, xOff + s * 16 + j));
             }
             sums[s] = acc.reduceLanes(VectorOperators.ADD);
         }
@@ -49,25 +49,25 @@ final class KQuantDot {
     }
 
     /**
-     * {@code Σ w[j] * x[j]} over the {@code len} (a multiple of 256) values of {@code type} stored from {@code byteOff};
-     * {@code sums16} is {@link #sums16}{@code (x, len)} (read by the types with mins). One loop over the blocks per
-     * type keeps the running sum in a register (a vector passed between calls would be boxed).
+     * {@code Σ w[j] * x[xOff + j]} over the {@code len} (a multiple of 256) values of {@code type} stored from
+     * {@code byteOff}; {@code sums16} is {@link #sums16}{@code (x, xOff, len)} (read by the types with mins). One loop
+     * over the blocks per type keeps the running sum in a register (a vector passed between calls would be boxed).
      */
-    static float dot(GgmlType type, MemorySegment w, long byteOff, float[] x, float[] sums16, int len) {
+    static float dot(GgmlType type, MemorySegment w, long byteOff, float[] x, int xOff, float[] sums16, int len) {
         int blocks = len / SUPER;
         return switch (type) {
-            case Q2_K -> q2(w, byteOff, x, blocks) - q2Mins(w, byteOff, sums16, blocks);
-            case Q3_K -> q3(w, byteOff, x, blocks);
-            case Q4_K -> q4(w, byteOff, x, blocks) - k4Mins(w, byteOff, 144, sums16, blocks);
-            case Q5_K -> q5(w, byteOff, x, blocks) - k4Mins(w, byteOff, 176, sums16, blocks);
-            case Q6_K -> q6(w, byteOff, x, blocks);
-            case Q8_K -> q8(w, byteOff, x, blocks);
+            case Q2_K -> q2(w, byteOff, x, xOff, blocks) - q2Mins(w, byteOff, sums16, blocks);
+            case Q3_K -> q3(w, byteOff, x, xOff, blocks);
+            case Q4_K -> q4(w, byteOff, x, xOff, blocks) - k4Mins(w, byteOff, 144, sums16, blocks);
+            case Q5_K -> q5(w, byteOff, x, xOff, blocks) - k4Mins(w, byteOff, 176, sums16, blocks);
+            case Q6_K -> q6(w, byteOff, x, xOff, blocks);
+            case Q8_K -> q8(w, byteOff, x, xOff, blocks);
             default -> throw new IllegalArgumentException("type: " + type + " (expected: a K-quant)");
         };
     }
 
     /** Q2_K, without its mins: per half of 128 values, 32 bytes hold 4 values each (bits 2j serve values 32j + l). */
-    private static float q2(MemorySegment w, long byteOff, float[] x, int blocks) {
+    private static float q2(MemorySegment w, long byteOff, float[] x, int xOff, int blocks) {
         FloatVector sum = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long block = byteOff + b * 84L;
@@ -79,7 +79,8 @@ final class KQuantDot {
                 FloatVector part = FloatVector.zero(F);
                 for (int l = l0; l < l0 + 16; l += F.length()) {
                     ByteVector q = VectorDecode.bytes(w, block + 16 + half * 32 + l).lanewise(LSHR, 2 * j).and((byte) 3);
-                    part = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, b * SUPER + sub * 16 + l - l0), part);
+                    part = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, xOff + b * SUPER + sub * 16 + l - l0),
+                            part);
                 }
                 sum = addScaled(part, d * (u8(w, block + sub) & 0xF), sum);
             }
@@ -101,7 +102,7 @@ final class KQuantDot {
     }
 
     /** Q3_K: Q2_K's 2-bit layout, with the third bit from {@code hmask} (bit {@code 4·half + j} of byte l). */
-    private static float q3(MemorySegment w, long byteOff, float[] x, int blocks) {
+    private static float q3(MemorySegment w, long byteOff, float[] x, int xOff, int blocks) {
         FloatVector sum = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long block = byteOff + b * 110L;
@@ -116,7 +117,8 @@ final class KQuantDot {
                             .lanewise(LSHL, 2);
                     ByteVector q = VectorDecode.bytes(w, block + 32 + half * 32 + l).lanewise(LSHR, 2 * j).and((byte) 3)
                             .or(high).sub((byte) 4);
-                    part = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, b * SUPER + sub * 16 + l - l0), part);
+                    part = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, xOff + b * SUPER + sub * 16 + l - l0),
+                            part);
                 }
                 sum = addScaled(part, d * (KQuantCodec.q3Scale(w, block + 96, sub) - 32), sum);
             }
@@ -125,7 +127,7 @@ final class KQuantDot {
     }
 
     /** Q4_K, without its mins: per 64 values, 32 bytes whose low nibbles serve the first 32, high nibbles the next. */
-    private static float q4(MemorySegment w, long byteOff, float[] x, int blocks) {
+    private static float q4(MemorySegment w, long byteOff, float[] x, int xOff, int blocks) {
         FloatVector sum = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long block = byteOff + b * 144L;
@@ -133,7 +135,7 @@ final class KQuantDot {
             for (int chunk = 0; chunk < 4; chunk++) {
                 FloatVector low = FloatVector.zero(F);
                 FloatVector high = FloatVector.zero(F);
-                int xc = b * SUPER + chunk * 64;
+                int xc = xOff + b * SUPER + chunk * 64;
                 for (int l = 0; l < 32; l += F.length()) {
                     ByteVector packed = VectorDecode.bytes(w, block + 16 + chunk * 32 + l);
                     low = VectorDecode.floats(packed.and((byte) 0xF)).fma(FloatVector.fromArray(F, x, xc + l), low);
@@ -148,7 +150,7 @@ final class KQuantDot {
     }
 
     /** Q5_K, without its mins: Q4_K's nibbles, with the fifth bit from {@code qh} (bit {@code sub} of byte l). */
-    private static float q5(MemorySegment w, long byteOff, float[] x, int blocks) {
+    private static float q5(MemorySegment w, long byteOff, float[] x, int xOff, int blocks) {
         FloatVector sum = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long block = byteOff + b * 176L;
@@ -156,7 +158,7 @@ final class KQuantDot {
             for (int chunk = 0; chunk < 4; chunk++) {
                 FloatVector low = FloatVector.zero(F);
                 FloatVector high = FloatVector.zero(F);
-                int xc = b * SUPER + chunk * 64;
+                int xc = xOff + b * SUPER + chunk * 64;
                 for (int l = 0; l < 32; l += F.length()) {
                     ByteVector packed = VectorDecode.bytes(w, block + 48 + chunk * 32 + l);
                     ByteVector qh = VectorDecode.bytes(w, block + 16 + l);
@@ -191,7 +193,7 @@ final class KQuantDot {
      * Q6_K: per half of 128 values, {@code ql[64]} and {@code qh[32]}; quarter k of the half takes the low (k < 2) or
      * high nibbles of {@code ql[32·(k % 2) + l]} and bits {@code 2k} of {@code qh[l]}.
      */
-    private static float q6(MemorySegment w, long byteOff, float[] x, int blocks) {
+    private static float q6(MemorySegment w, long byteOff, float[] x, int xOff, int blocks) {
         FloatVector sum = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long block = byteOff + b * 210L;
@@ -207,7 +209,8 @@ final class KQuantDot {
                     ByteVector high = VectorDecode.bytes(w, qh + l).lanewise(LSHR, 2 * k).and((byte) 3).lanewise(LSHL, 4);
                     ByteVector q = VectorDecode.bytes(w, ql + l).lanewise(LSHR, (k / 2) * 4).and((byte) 0xF).or(high)
                             .sub((byte) 32);
-                    part = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, b * SUPER + sub * 16 + l - l0), part);
+                    part = VectorDecode.floats(q).fma(FloatVector.fromArray(F, x, xOff + b * SUPER + sub * 16 + l - l0),
+                            part);
                 }
                 sum = addScaled(part, d * w.get(ValueLayout.JAVA_BYTE, block + 192 + sub), sum);
             }
@@ -215,13 +218,14 @@ final class KQuantDot {
         return sum.reduceLanes(VectorOperators.ADD);
     }
 
-    private static float q8(MemorySegment w, long byteOff, float[] x, int blocks) {
+    private static float q8(MemorySegment w, long byteOff, float[] x, int xOff, int blocks) {
         FloatVector sum = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long block = byteOff + b * 292L;
             FloatVector part = FloatVector.zero(F);
             for (int j = 0; j < SUPER; j += F.length()) {
-                part = VectorDecode.floats(VectorDecode.bytes(w, block + 4 + j)).fma(FloatVector.fromArray(F, x, b * SUPER + j), part);
+                FloatVector q = VectorDecode.floats(VectorDecode.bytes(w, block + 4 + j));
+                part = q.fma(FloatVector.fromArray(F, x, xOff + b * SUPER + j), part);
             }
             sum = addScaled(part, w.get(F32, block), sum);
         }

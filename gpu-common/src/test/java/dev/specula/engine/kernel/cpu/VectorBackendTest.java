@@ -63,6 +63,22 @@ class VectorBackendTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = ".*_K", mode = EnumSource.Mode.MATCH_ALL)
+    void matmul_kQuantBlocksOfUpToThreeTokens_equalOneTokenAtATimeExactly(GgmlType type) {
+        // Small verification blocks multiply each K-quant super-block in registers once per token, as decode does.
+        SplittableRandom random = new SplittableRandom(10);
+        WeightTensor tensor = randomWeight(type, 37, 512, random);
+        for (int n = 2; n <= VectorBackend.K_QUANT_TOKENS_IN_REGISTERS; n++) {
+            float[][] input = randomRows(n, 512, random);
+            float[][] together = run(VECTOR, tensor, input);
+            for (int i = 0; i < n; i++) {
+                assertThat(together[i]).as("%s n=%d, token %d", type, n, i)
+                        .containsExactly(run(VECTOR, tensor, new float[][] {input[i]})[0]);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16"})
     void matmul_columnsNotAVectorMultiple_matchesOracle(GgmlType type) {
         SplittableRandom random = new SplittableRandom(8);

@@ -28,9 +28,9 @@ import static dev.specula.engine.kernel.cuda.CudaDriver.check;
 
 /**
  * The kernels on an NVIDIA GPU through JCuda's driver API: weights uploaded once in their stored type and
- * decoded by the kernels (K-quants: decoded to F32 at upload), buffers and KV caches in device memory, every kernel on the default stream so that
- * calls run in order and {@link #read} waits for the work before it. Calls are serialised on this object,
- * which makes the backend safe to share between threads.
+ * decoded by the kernels (K-quants, which have no kernels, decoded to F32 at upload), buffers and KV caches in
+ * device memory, every kernel on the default stream so that calls run in order and {@link #read} waits for the
+ * work before it. Calls are serialised on this object, which makes the backend safe to share between threads.
  */
 public final class CudaBackend implements Backend {
 

@@ -128,22 +128,22 @@ public final class KQuantCodec {
     }
 
     /** For Q2_K and Q3_K: the byte of the 64 quant bytes holding value {@code i}'s 2 bits. */
-    static int quantByte(int i) {
+    public static int quantByte(int i) {
         return i / 128 * 32 + i % 32;
     }
 
     /** For Q2_K and Q3_K: the bit shift of value {@code i}'s 2 bits in its {@link #quantByte}. */
-    static int twoBitShift(int i) {
+    public static int twoBitShift(int i) {
         return (i % 128) / 32 * 2;
     }
 
     /** For Q4_K and Q5_K: the byte of the 128 quant bytes holding value {@code i}'s 4 bits. */
-    static int nibbleByte(int i) {
+    public static int nibbleByte(int i) {
         return i / 64 * 32 + i % 32;
     }
 
     /** For Q4_K and Q5_K: 0 for the low nibble, 4 for the high one. */
-    static int nibbleShift(int i) {
+    public static int nibbleShift(int i) {
         return (i % 64) / 32 * 4;
     }
 

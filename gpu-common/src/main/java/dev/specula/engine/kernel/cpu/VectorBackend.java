@@ -12,12 +12,6 @@ import java.util.function.IntConsumer;
  */
 public final class VectorBackend extends CpuBackend {
 
-    /**
-     * Up to this many tokens, K-quant matmuls multiply in registers once per token rather than decode each row to
-     * floats with the scalar decoder: measured, one token in registers is 3 to 6 times faster than that decode.
-     */
-    static final int K_QUANT_TOKENS_IN_REGISTERS = 3;
-
     private final int threads;
     private final SpinningWorkers workers;
     private final ThreadLocal<float[]> rowScratch = ThreadLocal.withInitial(() -> new float[0]);
@@ -91,19 +85,17 @@ public final class VectorBackend extends CpuBackend {
             });
             return;
         }
-        if (n <= K_QUANT_TOKENS_IN_REGISTERS && w.type().isKQuant() && KQuantDot.supported()) {
-            // Decode and small verification blocks of K-quant weights: each super-block in registers, once per token
-            // (the rows stay in cache); each token's input sums serve every row's mins.
+        if (n <= KQuantBlocks.MAX_TOKENS && w.type().isKQuant() && KQuantBlocks.supported()) {
+            // Decode and small verification blocks of K-quant weights: each super-block in registers, unpacked once
+            // for the block's tokens, with the same sums as one token at a time.
             float[][] sums16 = new float[n][];
             for (int i = 0; i < n; i++) {
-                sums16[i] = KQuantDot.sums16(in.data, i * in.cols(), cols);
+                sums16[i] = KQuantBlocks.sums16(in.data, i * in.cols(), cols);
             }
             parallelRanges(w.rows(), (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    for (int i = 0; i < n; i++) {
-                        o.data[i * o.cols() + r] = KQuantDot.dot(w.type(), w.data(), w.rowOffset(r), in.data, i * in.cols(),
-                                sums16[i], cols);
-                    }
+                    KQuantBlocks.dot(w.type(), w.data(), w.rowOffset(r), in.data, in.cols(), n, sums16, cols, o.data,
+                            o.cols(), r);
                 }
             });
             return;

@@ -1,7 +1,6 @@
 package dev.specula.engine.kernel.cpu;
 
 import dev.specula.engine.tensor.GgmlType;
-import dev.specula.engine.tensor.KQuantCodec;
 import dev.specula.engine.tensor.TensorCodec;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -48,9 +47,7 @@ final class VectorDecode {
             case BF16 -> bf16(w, byteOff, dst, len);
             case Q8_0 -> q8(w, byteOff, dst, len);
             case Q4_0 -> q4(w, byteOff, dst, len);
-            // Batches decode each row once for all their tokens, so the scalar decoder's cost is shared.
-            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K ->
-                    KQuantCodec.dequantize(type, w, byteOff, dst, 0, len / KQuantCodec.SUPER_BLOCK);
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K -> KQuantBlocks.decodeRow(type, w, byteOff, dst, len);
         }
     }
 

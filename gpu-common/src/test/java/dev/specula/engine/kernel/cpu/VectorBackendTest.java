@@ -6,6 +6,7 @@ import dev.specula.engine.kernel.DeviceWeight;
 import dev.specula.engine.kernel.RopeStyle;
 import dev.specula.engine.tensor.GgmlType;
 import dev.specula.engine.tensor.RandomTensors;
+import dev.specula.engine.tensor.TensorCodec;
 import dev.specula.engine.tensor.WeightTensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -68,13 +69,26 @@ class VectorBackendTest {
         // Small verification blocks multiply each K-quant super-block in registers once per token, as decode does.
         SplittableRandom random = new SplittableRandom(10);
         WeightTensor tensor = randomWeight(type, 37, 512, random);
-        for (int n = 2; n <= VectorBackend.K_QUANT_TOKENS_IN_REGISTERS; n++) {
+        for (int n = 2; n <= KQuantBlocks.MAX_TOKENS; n++) {
             float[][] input = randomRows(n, 512, random);
             float[][] together = run(VECTOR, tensor, input);
             for (int i = 0; i < n; i++) {
                 assertThat(together[i]).as("%s n=%d, token %d", type, n, i)
                         .containsExactly(run(VECTOR, tensor, new float[][] {input[i]})[0]);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = ".*_K", mode = EnumSource.Mode.MATCH_ALL)
+    void decodeRow_kQuant_equalsScalarDecoderExactly(GgmlType type) {
+        WeightTensor tensor = randomWeight(type, 3, 512, new SplittableRandom(12));
+        for (int r = 0; r < 3; r++) {
+            float[] expected = new float[512];
+            TensorCodec.dequantize(type, tensor.data(), r * 512L, expected, 0, 512);
+            float[] actual = new float[512];
+            VectorDecode.row(type, tensor.data(), type.bytesFor(r * 512L), actual, 512);
+            assertThat(actual).as("%s row %d", type, r).containsExactly(expected);
         }
     }
 

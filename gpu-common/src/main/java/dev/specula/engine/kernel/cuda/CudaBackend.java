@@ -4,24 +4,17 @@ import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.DeviceBuffer;
 import dev.specula.engine.kernel.DeviceWeight;
 import dev.specula.engine.kernel.RopeStyle;
-import dev.specula.engine.tensor.GgmlType;
-import dev.specula.engine.tensor.TensorCodec;
 import dev.specula.engine.tensor.WeightTensor;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
-import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import static dev.specula.engine.kernel.cuda.CudaDriver.check;
@@ -60,16 +53,9 @@ public final class CudaBackend implements Backend {
         check(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet " + ordinal);
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
         bind();
-        byte[] name = new byte[256];
-        check(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
-        long[] total = new long[1];
-        check(JCudaDriver.cuDeviceTotalMem(total, device), "cuDeviceTotalMem");
-        String deviceName = new String(name, 0, indexOfZero(name)).trim();
-        deviceDescription = String.format(Locale.ROOT, "%s (sm_%d%d, %d SMs, %s)", deviceName,
-                attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
-                attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR),
-                attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT), DeviceMemory.bytes(total[0]));
-        allocator = new DeviceAllocator(deviceName);
+        DeviceInfo info = DeviceInfo.of(device);
+        deviceDescription = info.description();
+        allocator = new DeviceAllocator(info.name());
         kernels = new CudaKernels();
         scratch = new DeviceScratch(allocator);
         sampling = new DeviceSampling(kernels, scratch);
@@ -109,47 +95,7 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized DeviceWeight load(WeightTensor tensor) {
         bind();
-        int rows = tensor.rows();
-        int cols = tensor.cols();
-        String what = "weight " + tensor;
-        if (rows == 1) { // a vector: norm gain or bias, read by float kernels
-            float[] values = new float[cols];
-            TensorCodec.dequantize(tensor.type(), tensor.data(), 0, values, 0, cols);
-            CUdeviceptr pointer = allocator.allocate(4L * cols, what, true);
-            allocator.upload(MemorySegment.ofArray(values), pointer);
-            return remember(new CudaWeight(tensor.name(), tensor.type(), GgmlType.F32, rows, cols, pointer, 4L * cols));
-        }
-        if (tensor.type().isKQuant()) {
-            return remember(uploadDecoded(tensor, what));
-        }
-        long bytes = tensor.data().byteSize();
-        CUdeviceptr pointer = allocator.allocate(bytes, what, true);
-        allocator.upload(tensor.data(), pointer);
-        return remember(new CudaWeight(tensor.name(), tensor.type(), tensor.type(), rows, cols, pointer, bytes));
-    }
-
-    /**
-     * A K-quant matrix, decoded to F32 on the host and multiplied by the F32 kernels: the simplest correct path (the
-     * same values as the CPU backends, at 4 bytes a weight instead of 2.6 to 6.6 bits); there are no K-quant kernels.
-     */
-    private CudaWeight uploadDecoded(WeightTensor tensor, String what) {
-        int rows = tensor.rows();
-        int cols = tensor.cols();
-        long bytes = 4L * rows * cols;
-        CUdeviceptr pointer = allocator.allocate(bytes, what + " (decoded to F32)", true);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment decoded = arena.allocate(bytes, 16); // [rows, cols] F32
-            float[] row = new float[cols];
-            for (int r = 0; r < rows; r++) {
-                TensorCodec.dequantize(tensor.type(), tensor.data(), (long) r * cols, row, 0, cols);
-                MemorySegment.copy(row, 0, decoded, ValueLayout.JAVA_FLOAT, 4L * r * cols, cols);
-            }
-            allocator.upload(decoded, pointer);
-        }
-        return new CudaWeight(tensor.name(), tensor.type(), GgmlType.F32, rows, cols, pointer, bytes);
-    }
-
-    private CudaWeight remember(CudaWeight weight) {
+        CudaWeight weight = WeightUpload.upload(allocator, tensor);
         weights.add(weight);
         return weight;
     }
@@ -427,20 +373,5 @@ public final class CudaBackend implements Backend {
             throw new IllegalStateException("backend cuda already closed");
         }
         check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-    }
-
-    private int attribute(int attribute) {
-        int[] value = new int[1];
-        check(JCudaDriver.cuDeviceGetAttribute(value, attribute, device), "cuDeviceGetAttribute " + attribute);
-        return value[0];
-    }
-
-    private static int indexOfZero(byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
-                return i;
-            }
-        }
-        return bytes.length;
     }
 }

@@ -59,7 +59,7 @@ public final class Widening {
         return new LlamaConfig(config.architecture(), config.dim() * factor, config.hiddenDim() * factor,
                 config.layers(), config.heads() * factor, config.kvHeads() * factor, config.headSize(),
                 config.vocabSize(), config.contextLength(), config.ropeTheta(), config.rmsEps() * factor * factor,
-                config.ropeStyle());
+                config.ropeStyle(), config.ropeScaling());
     }
 
     /**

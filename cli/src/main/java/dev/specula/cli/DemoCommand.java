@@ -94,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
     private void printTable(PrintStream out, List<PromptRuns> runs) {
         out.printf("%d prompts x %d tokens, %d rounds, each prompt speculative then target-only%n",
                 DemoPrompts.ALL.size(), maxTokens, repeats);
-        out.printf("%-4s %-26s %6s %6s %5s %8s %8s %-20s %-5s %s%n", "lang", "drafter", "tokens", "accept", "mean",
+        out.printf("%-4s %-26s %6s %6s %5s %8s %9s %-20s %-5s %s%n", "lang", "drafter", "tokens", "accept", "mean",
                 "spec t/s", "plain t/s", "speedup min/med/max", "same", "output");
         List<Double> roundSpecSeconds = new ArrayList<>(Collections.nCopies(repeats, 0.0));
         List<Double> roundPlainSeconds = new ArrayList<>(Collections.nCopies(repeats, 0.0));

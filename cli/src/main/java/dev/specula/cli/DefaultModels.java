@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The models the mesh runs out of the box: Specula's multilingual family in {@code <project home>/models}
@@ -37,6 +38,16 @@ public record DefaultModels(Path target, Path targetTokenizer, Path generalDraft
      * report measured best (flip it after measuring: nothing else names a method).
      */
     public static final DistillationObjective.Method METHOD = DistillationObjective.Method.KL;
+
+    /**
+     * How many times {@link #withWidenedTarget} widens the family target: 4 makes its 14.2M parameters 214M (227 MB
+     * in Q8_0), too large for the caches, so a decode step is bound by memory bandwidth, as a large target's is.
+     */
+    public static final int WIDENING = 4;
+
+    /** What the demo and benchmarks say the widened target is. */
+    public static final String WIDENED_TARGET_NOTE = "the family target's outputs at a larger model's cost, standing in"
+            + " for the larger targets speculation is for";
 
     /** The languages the family has specialised drafters for ({@code models/train-family.sh}). */
     public static final List<String> LANGUAGES = List.of("en", "de", "fr", "es", "ru", "ja", "zh");
@@ -94,6 +105,25 @@ public record DefaultModels(Path target, Path targetTokenizer, Path generalDraft
             }
         }
         return new DefaultModels(target, null, general, byLanguage, List.of());
+    }
+
+    /**
+     * These models with the target widened {@link #WIDENING} times ({@link WidenedTarget}: the same greedy outputs,
+     * a larger model's cost), made in the cache on first use.
+     *
+     * @param progress told when the widened target has to be made
+     */
+    public DefaultModels withWidenedTarget(Consumer<String> progress) throws IOException {
+        return withWidenedTarget(WIDENING, WidenedTarget.cacheDir(), progress);
+    }
+
+    /** These models with the target widened {@code factor} times, cached in {@code cacheDir} (see {@link WidenedTarget}). */
+    public DefaultModels withWidenedTarget(int factor, Path cacheDir, Consumer<String> progress) throws IOException {
+        if (targetTokenizer != null) {
+            throw new IllegalArgumentException("target " + target + ": a llama2.c model (expected: GGUF to widen)");
+        }
+        Path widened = WidenedTarget.obtain(target, factor, cacheDir, progress);
+        return new DefaultModels(widened, null, generalDrafter, languageDrafters, otherDrafters);
     }
 
     /** These models, with {@code drafter} hosted as well, on no route. */

@@ -1,6 +1,5 @@
 package dev.specula.cli;
 
-import dev.specula.engine.generate.GenerationResult;
 import dev.specula.engine.generate.Generator;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
@@ -8,7 +7,6 @@ import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
 import dev.specula.engine.sample.SamplingParams;
 import dev.specula.engine.spec.SpeculativeDecoder;
-import dev.specula.engine.spec.SpeculativeResult;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.Speculation;
 import dev.specula.proto.v1.SpeculationMode;
@@ -17,29 +15,47 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 
 /**
- * {@code specula bench mesh}: in one run, on the same prompts and models, greedy tokens/s of (a) the target
- * alone, (b) speculative decoding in one process without gRPC, (c) the mesh over loopback TCP with draft-ahead
- * off and on, for fixed k = 1..max-k and the adaptive setting.
+ * {@code specula bench mesh}: greedy tokens/s of the target alone and of speculative decoding, in one process and
+ * through the mesh over loopback TCP, on the demo prompts. Every setting runs {@code --repeats} times, the settings
+ * interleaved (A B C D A B C D ...) so that a slow spell of a shared machine falls on all of them; each speculative
+ * setting's ratio is taken against its target-only setting of the same round.
  */
 @Command(name = "mesh", mixinStandardHelpOptions = true,
-        description = "Target-only vs in-process speculative vs the mesh over loopback (draft-ahead off/on, k = 1..8, auto).")
+        description = {"Target-only vs speculative, in one process and through the mesh over loopback, repeated and",
+                "interleaved; min / median / max of tokens/s and of the speedups. Runs the widened family target",
+                "by default (" + DefaultModels.WIDENED_TARGET_NOTE + ")."})
 final class MeshBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--max-tokens", defaultValue = "128", description = "Tokens per prompt (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-tokens", defaultValue = "32", description = "Tokens per prompt (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--max-k", defaultValue = "8", description = "Largest fixed draft length (default: ${DEFAULT-VALUE}).")
-    int maxK;
+    @Option(names = "--k", split = ",", defaultValue = "1", paramLabel = "K[,K...]",
+            description = "Fixed draft lengths to measure (default: ${DEFAULT-VALUE}).")
+    int[] draftLengths;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Rounds over every setting (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--no-draft-ahead-too", description = "Also measure the mesh with draft-ahead off.")
+    boolean noDraftAheadToo;
+
+    @Option(names = "--auto-too", description = "Also measure the mesh's adaptive draft length (auto, draft-ahead on).")
+    boolean autoToo;
 
     @Option(names = "--drafter", defaultValue = "general", paramLabel = "SCOPE",
             description = "Which of the family's drafters: general, or a language with a specialised one (en, de, ...)"
                     + " (default: ${DEFAULT-VALUE}).")
     String drafterScope;
+
+    @Option(names = "--plain-target", description = "Run the family target itself instead of its widening.")
+    boolean plainTarget;
 
     @Option(names = "--target", description = "Another target model (GGUF or llama2.c .bin) instead of the family's.")
     Path target;
@@ -53,23 +69,36 @@ final class MeshBenchCommand implements Callable<Integer> {
     @Option(names = "--processes", description = "Run the mesh's services as separate processes.")
     boolean processes;
 
-    private record Row(String name, long tokens, double seconds) {
+    /** What one pass over the prompts did: tokens, time, and each prompt's completion tokens. */
+    private record Run(long tokens, double seconds, List<List<Integer>> outputs) {
         double tokensPerSecond() {
             return tokens / seconds;
         }
     }
 
+    /**
+     * One measured setting.
+     *
+     * @param name     its row label
+     * @param baseline the index of the setting its ratio is taken against; its own index for a baseline
+     * @param run      one pass over the prompts at the given tokens per prompt
+     */
+    private record Setting(String name, int baseline, IntFunction<Run> run) {
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (maxTokens <= 0 || maxK < 1 || maxK > 16) {
-            throw new IllegalArgumentException("--max-tokens/--max-k: " + maxTokens + "/" + maxK
-                    + " (expected: > 0 and 1..16)");
+        if (maxTokens <= 0 || repeats < 1 || draftLengths.length == 0
+                || Arrays.stream(draftLengths).anyMatch(k -> k < 1 || k > 16)) {
+            throw new IllegalArgumentException("--max-tokens/--repeats/--k: " + maxTokens + "/" + repeats + "/"
+                    + Arrays.toString(draftLengths) + " (expected: > 0, > 0, each 1..16)");
         }
         if ((target == null) != (draftModel == null)) {
             throw new IllegalArgumentException("--target/--draft-model: give both or neither");
         }
-        DefaultModels models = target == null ? DefaultModels.find()
-                : new DefaultModels(target, targetTokenizer, draftModel, Map.of(), List.of());
+        DefaultModels models = target != null ? new DefaultModels(target, targetTokenizer, draftModel, Map.of(), List.of())
+                : plainTarget ? DefaultModels.find()
+                : DefaultModels.find().withWidenedTarget(step -> System.err.println("bench mesh: " + step));
         Path draftPath = drafterScope.equals("general") ? models.generalDrafter()
                 : models.languageDrafters().get(drafterScope);
         if (draftPath == null) {
@@ -78,105 +107,132 @@ final class MeshBenchCommand implements Callable<Integer> {
         }
         String drafter = MeshConfigs.modelId(draftPath);
         List<String> prompts = DemoPrompts.ALL.stream().map(DemoPrompts.Prompt::text).toList();
-        List<Row> inProcess = new ArrayList<>();
-        Row targetOnly;
+        LocalMesh.Mode mode = processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM;
         try (Backend backend = Backends.create("vector");
              ModelFile targetFile = ModelFile.open(models.target(), models.targetTokenizer());
-             ModelFile draftFile = ModelFile.open(draftPath, null)) {
+             ModelFile draftFile = ModelFile.open(draftPath, null);
+             LocalMesh mesh = LocalMesh.startInTempDir(models, 0, mode, step -> System.err.println("bench mesh: " + step));
+             MeshClient client = new MeshClient(mesh.routerTarget())) {
             Transformer targetModel = targetFile.load(backend);
             Transformer draft = draftFile.load(backend);
             Generator generator = new Generator(targetModel, targetFile.tokenizer());
             // The same stops as target-only generation: EOS, and BOS (a new document).
             int[] stops = {targetFile.tokenizer().eosId(), targetFile.tokenizer().bosId()};
-            System.err.println("bench mesh: warming up in-process ...");
-            for (int r = 0; r < 3; r++) {
-                runTargetOnly(generator, prompts);
-                runInProcess(targetModel, draft, generator, prompts, 4, stops);
+            List<Setting> settings = new ArrayList<>();
+            settings.add(new Setting("target only, in process", 0, n -> targetOnly(generator, prompts, n)));
+            for (int k : draftLengths) {
+                settings.add(new Setting("speculative k=" + k + ", in process", 0,
+                        n -> inProcess(targetModel, draft, generator, prompts, k, stops, n)));
             }
-            System.err.println("bench mesh: (a) target only, (b) in-process speculative ...");
-            targetOnly = runTargetOnly(generator, prompts);
-            for (int k = 1; k <= maxK; k++) {
-                inProcess.add(runInProcess(targetModel, draft, generator, prompts, k, stops));
+            int meshBase = settings.size();
+            settings.add(new Setting("target only, mesh", meshBase,
+                    n -> mesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_OFF, 0, false, n)));
+            for (int k : draftLengths) {
+                settings.add(new Setting("speculative k=" + k + ", mesh, draft-ahead", meshBase,
+                        n -> mesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, k, true, n)));
+                if (noDraftAheadToo) {
+                    settings.add(new Setting("speculative k=" + k + ", mesh, no draft-ahead", meshBase,
+                            n -> mesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, k, false, n)));
+                }
             }
+            if (autoToo) {
+                settings.add(new Setting("adaptive k, mesh, draft-ahead", meshBase,
+                        n -> mesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_AUTO, 0, true, n)));
+            }
+            System.out.printf("target %s%s; drafter %s; %d prompts x %d tokens, greedy, %d rounds (settings"
+                            + " interleaved)%n", models.target().getFileName(),
+                    target == null && !plainTarget ? " (" + DefaultModels.WIDENED_TARGET_NOTE + ")" : "", drafter,
+                    prompts.size(), maxTokens, repeats);
+            measure(settings);
         }
-        List<Row> meshOff = new ArrayList<>();
-        List<Row> meshOn = new ArrayList<>();
-        Row meshAuto;
-        Row meshPlain;
-        LocalMesh.Mode mode = processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM;
-        try (LocalMesh mesh = LocalMesh.startInTempDir(models, 0, mode,
-                step -> System.err.println("bench mesh: " + step));
-             MeshClient client = new MeshClient(mesh.routerTarget())) {
-            System.err.println("bench mesh: warming up the mesh ...");
-            for (int r = 0; r < 3; r++) {
-                runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, 4, true);
-                runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, 4, false);
-            }
-            System.err.println("bench mesh: (c) the mesh over loopback ...");
-            meshPlain = runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_OFF, 0, false);
-            for (int k = 1; k <= maxK; k++) {
-                meshOff.add(runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, k, false));
-                meshOn.add(runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, k, true));
-            }
-            meshAuto = runMesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_AUTO, 0, true);
-        }
-        System.out.printf("%d prompts x %d tokens, greedy, drafter %s; ratios against (a) target-only in-process%n",
-                prompts.size(), maxTokens, drafter);
-        System.out.printf("(a) target only, in-process      %9.1f tok/s%n", targetOnly.tokensPerSecond());
-        System.out.printf("    target only, through the mesh %9.1f tok/s  %5.2fx%n", meshPlain.tokensPerSecond(),
-                meshPlain.tokensPerSecond() / targetOnly.tokensPerSecond());
-        System.out.printf("%-4s %12s %8s %14s %8s %14s %8s %10s%n", "k", "(b) in-proc", "vs (a)", "(c) mesh, no DA",
-                "vs (a)", "(c) mesh, DA", "vs (a)", "DA vs (b)");
-        for (int k = 1; k <= maxK; k++) {
-            Row b = inProcess.get(k - 1);
-            Row off = meshOff.get(k - 1);
-            Row on = meshOn.get(k - 1);
-            double a = targetOnly.tokensPerSecond();
-            System.out.printf("%-4d %12.1f %7.2fx %14.1f %7.2fx %14.1f %7.2fx %9.2fx%n", k, b.tokensPerSecond(),
-                    b.tokensPerSecond() / a, off.tokensPerSecond(), off.tokensPerSecond() / a, on.tokensPerSecond(),
-                    on.tokensPerSecond() / a, on.tokensPerSecond() / b.tokensPerSecond());
-        }
-        System.out.printf("auto %12s %8s %14s %8s %14.1f %7.2fx%n", "", "", "", "", meshAuto.tokensPerSecond(),
-                meshAuto.tokensPerSecond() / targetOnly.tokensPerSecond());
         return 0;
     }
 
-    private Row runTargetOnly(Generator generator, List<String> prompts) {
-        long tokens = 0;
-        long start = System.nanoTime();
-        for (String prompt : prompts) {
-            GenerationResult r = generator.generate(prompt, maxTokens, SamplingParams.greedy(), (t, d) -> { });
-            tokens += r.tokens().length;
+    /** A short untimed round (JIT warm-up), then {@link #repeats} timed rounds over every setting; prints the table. */
+    private void measure(List<Setting> settings) {
+        System.err.println("bench mesh: warming up (every setting once, 8 tokens per prompt, untimed) ...");
+        settings.forEach(s -> s.run().apply(Math.min(8, maxTokens)));
+        List<List<Double>> tokensPerSecond = new ArrayList<>();
+        settings.forEach(s -> tokensPerSecond.add(new ArrayList<>()));
+        List<String> differing = new ArrayList<>();
+        List<List<List<Integer>>> reference = new ArrayList<>(); // per setting: its baseline's first outputs
+        for (int round = 1; round <= repeats; round++) {
+            for (int i = 0; i < settings.size(); i++) {
+                Setting setting = settings.get(i);
+                Run run = setting.run().apply(maxTokens);
+                tokensPerSecond.get(i).add(run.tokensPerSecond());
+                if (reference.size() <= i) {
+                    reference.add(i == setting.baseline() ? run.outputs() : reference.get(setting.baseline()));
+                }
+                if (!run.outputs().equals(reference.get(i)) && !differing.contains(setting.name())) {
+                    differing.add(setting.name());
+                }
+                System.err.printf("bench mesh: round %d/%d, %s: %.1f tok/s (%d tokens in %.1f s)%n", round, repeats,
+                        setting.name(), run.tokensPerSecond(), run.tokens(), run.seconds());
+            }
         }
-        return new Row("target", tokens, (System.nanoTime() - start) / 1e9);
+        System.out.printf("%-40s %-22s %-26s %s%n", "setting", "tok/s min/med/max", "ratio min/med/max", "against");
+        for (int i = 0; i < settings.size(); i++) {
+            Setting s = settings.get(i);
+            List<Double> own = tokensPerSecond.get(i);
+            String ratio = i == s.baseline() ? "" : Spread.of(Spread.ratios(own, tokensPerSecond.get(s.baseline())))
+                    .format("%.2fx");
+            System.out.printf("%-40s %-22s %-26s %s%n", s.name(), Spread.of(own).format("%.1f"), ratio,
+                    i == s.baseline() ? "(baseline)" : settings.get(s.baseline()).name());
+        }
+        System.out.println("""
+                tok/s: completion tokens per second over all prompts, one value per round. ratio: a setting's tok/s \
+                over its baseline's in the same round (paired), so a slow spell of the machine cancels out. \
+                mesh: router, verifier and drafter over loopback TCP; draft-ahead: the drafter drafts the next \
+                block while the verifier checks the current one.""");
+        System.out.println(differing.isEmpty() ? "outputs: every run identical to its target-only baseline"
+                : "outputs: DIFFER from target-only in " + differing);
     }
 
-    private Row runInProcess(Transformer target, Transformer draft, Generator generator, List<String> prompts, int k,
-                             int[] stops) {
+    private Run targetOnly(Generator generator, List<String> prompts, int tokensPerPrompt) {
+        List<List<Integer>> outputs = new ArrayList<>();
+        long start = System.nanoTime();
+        for (String prompt : prompts) {
+            outputs.add(boxed(generator.generate(prompt, tokensPerPrompt, SamplingParams.greedy(), (t, d) -> { })
+                    .tokens()));
+        }
+        return run(outputs, start);
+    }
+
+    private Run inProcess(Transformer target, Transformer draft, Generator generator, List<String> prompts, int k,
+                          int[] stops, int tokensPerPrompt) {
         SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft);
-        long tokens = 0;
+        List<List<Integer>> outputs = new ArrayList<>();
         long start = System.nanoTime();
         for (String prompt : prompts) {
-            SpeculativeResult r = decoder.generate(generator.promptTokens(prompt), maxTokens, k,
-                    SamplingParams.greedy(), stops);
-            tokens += r.tokens().length;
+            outputs.add(boxed(decoder.generate(generator.promptTokens(prompt), tokensPerPrompt, k,
+                    SamplingParams.greedy(), stops).tokens()));
         }
-        return new Row("in-process k=" + k, tokens, (System.nanoTime() - start) / 1e9);
+        return run(outputs, start);
     }
 
-    private Row runMesh(MeshClient client, List<String> prompts, String drafter, SpeculationMode mode, int k,
-                        boolean draftAhead) {
-        long tokens = 0;
+    private Run mesh(MeshClient client, List<String> prompts, String drafter, SpeculationMode mode, int k,
+                     boolean draftAhead, int tokensPerPrompt) {
+        List<List<Integer>> outputs = new ArrayList<>();
         long start = System.nanoTime();
         for (String prompt : prompts) {
             Speculation.Builder speculation = Speculation.newBuilder().setMode(mode).setDraftAhead(draftAhead);
             if (k > 0) {
                 speculation.setDraftLength(k).setMaxDraftLength(Math.max(k, 8));
             }
-            GenerateRequest request = GenerateRequest.newBuilder().setPrompt(prompt).setMaxTokens(maxTokens)
+            GenerateRequest request = GenerateRequest.newBuilder().setPrompt(prompt).setMaxTokens(tokensPerPrompt)
                     .setDrafter(drafter).setSpeculation(speculation).build();
-            tokens += client.generate(request).summary().getCompletionTokens();
+            outputs.add(client.generate(request).tokenIds());
         }
-        return new Row("mesh", tokens, (System.nanoTime() - start) / 1e9);
+        return run(outputs, start);
+    }
+
+    private static Run run(List<List<Integer>> outputs, long startNanos) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return new Run(outputs.stream().mapToLong(List::size).sum(), seconds, outputs);
+    }
+
+    private static List<Integer> boxed(int[] tokens) {
+        return Arrays.stream(tokens).boxed().toList();
     }
 }

@@ -14,7 +14,7 @@ import java.io.PrintWriter;
 @Command(name = "specula", mixinStandardHelpOptions = true, version = "specula 0.1.0",
         description = "Distributed speculative decoding for LLM serving.",
         subcommands = {GenerateCommand.class, TokenizeCommand.class, BenchCommand.class, RandomModelCommand.class,
-                TrainCommand.class, ServeCommand.class, ClientCommand.class, DemoCommand.class,
+                WidenCommand.class, TrainCommand.class, ServeCommand.class, ClientCommand.class, DemoCommand.class,
                 AlignmentReportCommand.class})
 public final class SpeculaMain {
 

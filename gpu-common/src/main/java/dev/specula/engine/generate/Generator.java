@@ -30,9 +30,16 @@ public final class Generator {
         this.tokenizer = tokenizer;
     }
 
-    /** BOS followed by the prompt's tokens; an empty prompt is BOS alone. */
+    /**
+     * The prompt's tokens, after BOS where the model asks for it ({@code tokenizer.ggml.add_bos_token}: Llama,
+     * Mistral and Specula's own models do, Qwen does not); an empty prompt is BOS alone, whatever the model asks,
+     * since generation needs a token to start from.
+     */
     public int[] promptTokens(String prompt) {
         int[] encoded = tokenizer.encode(prompt);
+        if (encoded.length > 0 && !tokenizer.addsBos()) {
+            return encoded;
+        }
         int[] tokens = new int[encoded.length + 1];
         tokens[0] = tokenizer.bosId();
         System.arraycopy(encoded, 0, tokens, 1, encoded.length);

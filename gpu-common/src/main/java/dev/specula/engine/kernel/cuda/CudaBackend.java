@@ -4,31 +4,26 @@ import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.DeviceBuffer;
 import dev.specula.engine.kernel.DeviceWeight;
 import dev.specula.engine.kernel.RopeStyle;
-import dev.specula.engine.tensor.GgmlType;
-import dev.specula.engine.tensor.TensorCodec;
 import dev.specula.engine.tensor.WeightTensor;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
-import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import static dev.specula.engine.kernel.cuda.CudaDriver.check;
 
 /**
  * The kernels on an NVIDIA GPU through JCuda's driver API: weights uploaded once in their stored type and
- * decoded by the kernels, buffers and KV caches in device memory, every kernel on the default stream so that
- * calls run in order and {@link #read} waits for the work before it. Calls are serialised on this object,
- * which makes the backend safe to share between threads.
+ * decoded by the kernels (K-quants, which have no kernels, decoded to F32 at upload), buffers and KV caches in
+ * device memory, every kernel on the default stream so that calls run in order and {@link #read} waits for the
+ * work before it. Calls are serialised on this object, which makes the backend safe to share between threads.
  */
 public final class CudaBackend implements Backend {
 
@@ -58,16 +53,9 @@ public final class CudaBackend implements Backend {
         check(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet " + ordinal);
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
         bind();
-        byte[] name = new byte[256];
-        check(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
-        long[] total = new long[1];
-        check(JCudaDriver.cuDeviceTotalMem(total, device), "cuDeviceTotalMem");
-        String deviceName = new String(name, 0, indexOfZero(name)).trim();
-        deviceDescription = String.format(Locale.ROOT, "%s (sm_%d%d, %d SMs, %s)", deviceName,
-                attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
-                attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR),
-                attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT), DeviceMemory.bytes(total[0]));
-        allocator = new DeviceAllocator(deviceName);
+        DeviceInfo info = DeviceInfo.of(device);
+        deviceDescription = info.description();
+        allocator = new DeviceAllocator(info.name());
         kernels = new CudaKernels();
         scratch = new DeviceScratch(allocator);
         sampling = new DeviceSampling(kernels, scratch);
@@ -107,23 +95,7 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized DeviceWeight load(WeightTensor tensor) {
         bind();
-        int rows = tensor.rows();
-        int cols = tensor.cols();
-        String what = "weight " + tensor;
-        if (rows == 1) { // a vector: norm gain or bias, read by float kernels
-            float[] values = new float[cols];
-            TensorCodec.dequantize(tensor.type(), tensor.data(), 0, values, 0, cols);
-            CUdeviceptr pointer = allocator.allocate(4L * cols, what, true);
-            allocator.upload(MemorySegment.ofArray(values), pointer);
-            return remember(new CudaWeight(tensor.name(), tensor.type(), GgmlType.F32, rows, cols, pointer, 4L * cols));
-        }
-        long bytes = tensor.data().byteSize();
-        CUdeviceptr pointer = allocator.allocate(bytes, what, true);
-        allocator.upload(tensor.data(), pointer);
-        return remember(new CudaWeight(tensor.name(), tensor.type(), tensor.type(), rows, cols, pointer, bytes));
-    }
-
-    private CudaWeight remember(CudaWeight weight) {
+        CudaWeight weight = WeightUpload.upload(allocator, tensor);
         weights.add(weight);
         return weight;
     }
@@ -210,6 +182,21 @@ public final class CudaBackend implements Backend {
         Shapes.checkRows("rmsnorm", o, n, in.cols());
         bind();
         kernels.launch("rmsnorm", n, 1, KernelPlan.ROW_THREADS, in.pointer, g.pointer, eps, o.pointer, in.cols());
+    }
+
+    @Override
+    public synchronized void headRmsnorm(DeviceBuffer x, DeviceWeight gamma, float eps, int n, int headSize) {
+        CudaBuffer b = CudaBuffer.of(x);
+        CudaWeight g = Shapes.vector(gamma, headSize);
+        Shapes.checkRows("headRmsnorm", b, n, b.cols());
+        if (b.cols() % headSize != 0) {
+            throw new IllegalArgumentException("headRmsnorm: rows of " + b.cols() + " (expected: a multiple of headSize "
+                    + headSize + ")");
+        }
+        bind();
+        // The row kernel, one block per head: the buffer seen as [n * heads, headSize], normalised in place.
+        kernels.launch("rmsnorm", n * (b.cols() / headSize), 1, KernelPlan.ROW_THREADS, b.pointer, g.pointer, eps,
+                b.pointer, headSize);
     }
 
     @Override
@@ -386,20 +373,5 @@ public final class CudaBackend implements Backend {
             throw new IllegalStateException("backend cuda already closed");
         }
         check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-    }
-
-    private int attribute(int attribute) {
-        int[] value = new int[1];
-        check(JCudaDriver.cuDeviceGetAttribute(value, attribute, device), "cuDeviceGetAttribute " + attribute);
-        return value[0];
-    }
-
-    private static int indexOfZero(byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
-                return i;
-            }
-        }
-        return bytes.length;
     }
 }

@@ -4,11 +4,11 @@ import dev.specula.engine.batch.ForwardBatcher;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.sample.Sampler;
 import dev.specula.engine.sample.SamplingParams;
+import dev.specula.engine.sample.SeededDraw;
 import dev.specula.engine.sample.SparseDistribution;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 
@@ -16,15 +16,13 @@ import java.util.function.BooleanSupplier;
  * Drafts blocks for one session: feeds its KV cache through the model's {@link ForwardBatcher} (so the steps
  * of concurrent sessions share passes) and chooses each draft token greedily or by sampling.
  *
- * <p>Randomness: each block draws from its own stream, seeded from the request seed, the block's epoch and
- * its base position, and kept apart from the verifier's stream (which the request seed itself seeds). A
- * block's tokens therefore depend only on the sequence it was drafted from and on those three numbers, never
- * on timing: drafting ahead a block that is later dropped cannot shift the samples of the blocks after it,
- * so the same request gives the same drafts, hence the same output, on every run.
+ * <p>Randomness: the token for sequence position {@code t} is drawn with {@link Sampler#sample(float[],
+ * SamplingParams, int)} at {@code t}, with the same seeded noise the verifier uses for the target's own draw
+ * there (see {@link dev.specula.engine.sample.SeededDraw}). A draft therefore agrees with the target's token
+ * whenever the two models' distributions are close, and depends only on the sequence it was drafted from, the
+ * seed and its position: never on the epoch, on timing or on blocks drafted ahead and dropped.
  */
 final class BlockDrafter {
-
-    private static final long DRAFTER_STREAM = 0x9E3779B97F4A7C15L;
 
     private final InferenceSession kv;
     private final ForwardBatcher batcher;
@@ -82,7 +80,6 @@ final class BlockDrafter {
         long start = System.nanoTime();
         int want = Math.min(k, limit - base);
         boolean greedy = sampling.isGreedy();
-        SplittableRandom random = greedy ? null : new SplittableRandom(blockSeed(sampling.seed(), epoch, base));
         List<Integer> tokens = new ArrayList<>(want);
         List<SparseDistribution> q = new ArrayList<>(greedy ? 0 : want);
         int predicted = Draft.NO_PREDICTION;
@@ -91,7 +88,7 @@ final class BlockDrafter {
             int j = tokens.size();
             if (j == want || j > 0 && minConfidence > 0 && topProbability(logits) < minConfidence) {
                 if (predict && base + j < limit) {
-                    predicted = greedy ? Sampler.argmax(logits) : sampler.distribution(logits, sampling).sample(random);
+                    predicted = sampler.sample(logits, sampling, base + j);
                 }
                 break;
             }
@@ -100,7 +97,7 @@ final class BlockDrafter {
                 token = Sampler.argmax(logits);
             } else {
                 SparseDistribution distribution = sampler.distribution(logits, sampling);
-                token = distribution.sample(random);
+                token = SeededDraw.token(distribution, sampling.seed(), base + j);
                 q.add(distribution);
             }
             tokens.add(token);
@@ -130,20 +127,6 @@ final class BlockDrafter {
             sum += Math.exp(l - max);
         }
         return 1 / sum;
-    }
-
-    /** The seed of the stream a block at {@code base} in {@code epoch} samples from. */
-    static long blockSeed(long requestSeed, int epoch, int base) {
-        long s = mix(requestSeed ^ DRAFTER_STREAM);
-        s = mix(s + 0xBF58476D1CE4E5B9L * (epoch + 1L));
-        return mix(s + 0x94D049BB133111EBL * (base + 1L));
-    }
-
-    /** SplitMix64's finalizer: a bijection that spreads every input bit over the output. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** A forward pass failed: the session ends with INTERNAL. */

@@ -1,5 +1,6 @@
 package dev.specula.drafter;
 
+import dev.specula.engine.sample.SeededDraw;
 import dev.specula.proto.v1.DraftBlock;
 import dev.specula.proto.v1.OpenDraft;
 import dev.specula.proto.v1.Sampling;
@@ -144,11 +145,23 @@ class DrafterServiceSamplingTest {
     }
 
     @Test
-    void blockSeed_differsByEpochBaseAndSeed() {
-        long s = BlockDrafter.blockSeed(1, 0, 10);
-        assertThat(BlockDrafter.blockSeed(1, 1, 10)).isNotEqualTo(s);
-        assertThat(BlockDrafter.blockSeed(1, 0, 11)).isNotEqualTo(s);
-        assertThat(BlockDrafter.blockSeed(2, 0, 10)).isNotEqualTo(s);
-        assertThat(BlockDrafter.blockSeed(1, 0, 10)).isEqualTo(s);
+    void propose_sampled_eachTokenIsTheSeededDrawAtItsPosition() throws Exception {
+        // The verifier draws the target's token at a position with the same noise: drafts agree with it
+        // whenever the models agree, whatever the epoch or draft-ahead.
+        for (boolean draftAhead : new boolean[] {true, false}) {
+            for (DraftBlock block : play(sampled(11, draftAhead), 10)) {
+                for (int i = 0; i < block.getTokensCount(); i++) {
+                    SparseDistribution wire = block.getQ(i);
+                    float[] probs = new float[wire.getProbsCount()];
+                    for (int j = 0; j < probs.length; j++) {
+                        probs[j] = wire.getProbs(j);
+                    }
+                    var q = new dev.specula.engine.sample.SparseDistribution(
+                            wire.getTokenIdsList().stream().mapToInt(Integer::intValue).toArray(), probs);
+                    assertThat(block.getTokens(i)).as("draft ahead %s, position %d", draftAhead,
+                            block.getBasePosition() + i).isEqualTo(SeededDraw.token(q, 11, block.getBasePosition() + i));
+                }
+            }
+        }
     }
 }

@@ -167,12 +167,16 @@ class FallbackTest {
     }
 
     @Test
-    void sampledMode_sameSeed_sameOutputWithAndWithoutFailingDrafter() {
-        // After a fallback the session samples plainly from its own random stream: still reproducible.
-        ScriptedDrafter refusing = oracle(ScriptedDrafter.Fault.REFUSE, 0);
-        SessionResult a = harness.run(sampled(harness.addDrafter(refusing)));
-        SessionResult b = harness.run(sampled(harness.addDrafter(refusing)));
-        assertThat(a.tokens()).containsExactly(b.tokens());
+    void sampledMode_sameSeed_sameOutputAsPlainDecodingWithAnyDrafterOrFailure() {
+        // Every token is the target's own draw at its position, however it gets committed: by a plain step after a
+        // refusal or a mid-stream failure, or by verifying an oracle's or a uniform drafter's blocks.
+        int[] plain = reference.generate(PROMPT, MAX_TOKENS, new SamplingParams(0.8, 0, 1, 0, 42)).tokens();
+        for (ScriptedDrafter drafter : new ScriptedDrafter[] {oracle(ScriptedDrafter.Fault.REFUSE, 0),
+                oracle(ScriptedDrafter.Fault.ERROR_AFTER, 2), oracle(ScriptedDrafter.Fault.NONE, 0),
+                new ScriptedDrafter(Proposer.uniform(TestTargets.TINY.vocabSize()))}) {
+            SessionResult r = harness.run(sampled(harness.addDrafter(drafter)));
+            assertThat(r.tokens()).as("%s", r.summary().getDrafterFallback()).containsExactly(plain);
+        }
     }
 
     private static OpenSessionRequest sampled(String target) {

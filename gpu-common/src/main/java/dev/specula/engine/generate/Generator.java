@@ -7,9 +7,12 @@ import dev.specula.engine.sample.SamplingParams;
 import dev.specula.engine.tokenizer.Tokenizer;
 
 import java.util.Arrays;
-import java.util.random.RandomGenerator;
 
-/** Target-only autoregressive generation: prefill the prompt, then sample one token per forward step. */
+/**
+ * Target-only autoregressive generation: prefill the prompt, then sample one token per forward step, each drawn
+ * at its sequence position ({@link Sampler#sample(float[], SamplingParams, int)}), as speculative decoding
+ * draws it, so both give the same tokens for the same seed.
+ */
 public final class Generator {
 
     /** Receives each generated token and the text it completes (empty while a character is unfinished). */
@@ -56,7 +59,6 @@ public final class Generator {
             throw new IllegalArgumentException("prompt: " + prompted.length + " tokens (expected: fewer than the context length "
                     + model.config().contextLength() + ")");
         }
-        RandomGenerator random = params.newRandom();
         Utf8Stream text = new Utf8Stream();
         StringBuilder completion = new StringBuilder();
         int[] generated = new int[maxTokens];
@@ -69,7 +71,7 @@ public final class Generator {
             start = System.nanoTime();
             int steps = 0;
             while (true) {
-                int next = sampler.sample(logits, params, random);
+                int next = sampler.sample(logits, params, prompted.length + count);
                 if (next == tokenizer.eosId() || next == tokenizer.bosId()) {
                     stop = GenerationResult.StopReason.END_OF_SEQUENCE;
                     break;

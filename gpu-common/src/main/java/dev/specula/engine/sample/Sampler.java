@@ -96,8 +96,22 @@ public final class Sampler {
     }
 
     /**
-     * Samples a token: the argmax when greedy (no randomness used), else one draw from
-     * {@link #distribution(float[], SamplingParams)} using exactly one {@code nextDouble()} of {@code rng}.
+     * The token a request draws at sequence position {@code position}: the argmax when greedy, else
+     * {@link SeededDraw#token the seeded draw} at {@code position} from {@link #distribution(float[],
+     * SamplingParams)}. A pure function of its arguments, so plain decoding, verification and drafting all draw
+     * the same token at a position from the same logits.
+     */
+    public int sample(float[] logits, SamplingParams params, int position) {
+        if (params.isGreedy()) {
+            return argmax(logits);
+        }
+        return SeededDraw.token(distribution(logits, params), params.seed(), position);
+    }
+
+    /**
+     * Samples a token from a stream, for callers outside request generation (training data): the argmax when
+     * greedy (no randomness used), else one draw from {@link #distribution(float[], SamplingParams)} using
+     * exactly one {@code nextDouble()} of {@code rng}.
      */
     public int sample(float[] logits, SamplingParams params, RandomGenerator rng) {
         if (params.isGreedy()) {

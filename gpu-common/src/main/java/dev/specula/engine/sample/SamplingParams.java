@@ -1,8 +1,5 @@
 package dev.specula.engine.sample;
 
-import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
-
 /**
  * How a next token is chosen from logits. Filters apply in the order temperature, top-k, top-p, min-p (see
  * {@link Sampler#distribution}); a filter at its "off" value changes nothing.
@@ -13,7 +10,9 @@ import java.util.random.RandomGenerator;
  *                    {@code topP}; in {@code (0, 1]}, {@code 1} = off
  * @param minP        drop tokens whose probability is below {@code minP} times the most likely token's; in
  *                    {@code [0, 1)}, {@code 0} = off
- * @param seed        seed of the request's random stream ({@link #newRandom()}), so sampling is reproducible
+ * @param seed        seed of the request's draws: the token at each sequence position is a pure function of
+ *                    the seed, the position and the logits ({@link Sampler#sample(float[], SamplingParams, int)}),
+ *                    so the same seed, prompt and options give the same output
  */
 public record SamplingParams(double temperature, int topK, double topP, double minP, long seed) {
 
@@ -45,10 +44,5 @@ public record SamplingParams(double temperature, int topK, double topP, double m
     /** Whether this is greedy decoding (temperature 0), which needs no randomness. */
     public boolean isGreedy() {
         return temperature == 0;
-    }
-
-    /** A fresh random stream seeded with {@link #seed()}: the same seed gives the same samples. */
-    public RandomGenerator newRandom() {
-        return new SplittableRandom(seed);
     }
 }

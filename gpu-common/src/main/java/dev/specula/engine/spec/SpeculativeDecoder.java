@@ -3,19 +3,20 @@ package dev.specula.engine.spec;
 import dev.specula.engine.sample.RejectionSampler;
 import dev.specula.engine.sample.Sampler;
 import dev.specula.engine.sample.SamplingParams;
-import dev.specula.engine.sample.SparseDistribution;
 import dev.specula.engine.sample.Verification;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.Transformer;
 
 import java.util.Arrays;
-import java.util.random.RandomGenerator;
 
 /**
  * Speculative decoding in one process: a draft model proposes k tokens, the target scores the last
  * committed token plus the block in one forward pass, and {@link RejectionSampler} decides what is
- * committed. Both KV caches roll back past rejected drafts. The output equals the target's own greedy
- * output at temperature 0, and has the target's distribution otherwise.
+ * committed. Both KV caches roll back past rejected drafts.
+ *
+ * <p>Every token, drafted or committed, is drawn with {@link Sampler#sample(float[], SamplingParams, int)} at its
+ * sequence position, so the output is token for token the target's own plain decoding with the same seed
+ * (and has the target's distribution over seeds), whatever {@code k} and whichever draft model.
  */
 public final class SpeculativeDecoder {
 
@@ -41,7 +42,6 @@ public final class SpeculativeDecoder {
             throw new IllegalArgumentException("prompt: " + prompt.length + " tokens, maxTokens: " + maxTokens
                     + ", k: " + k + " (expected: all > 0)");
         }
-        RandomGenerator random = params.newRandom();
         int capacity = Math.min(target.config().contextLength(), draft.config().contextLength());
         int[] out = new int[maxTokens];
         int count = 0;
@@ -64,11 +64,9 @@ public final class SpeculativeDecoder {
                     break;
                 }
                 int[] tokens = new int[block];
-                SparseDistribution[] q = new SparseDistribution[block];
                 float[] logits = d.forwardLast(draftPending);
                 for (int i = 0; i < block; i++) {
-                    q[i] = sampler.distribution(logits, params);
-                    tokens[i] = params.isGreedy() ? q[i].tokenAt(0) : q[i].sample(random);
+                    tokens[i] = sampler.sample(logits, params, committed + i); // drawn at its position
                     if (i + 1 < block) {
                         logits = d.step(tokens[i]);
                     }
@@ -77,7 +75,7 @@ public final class SpeculativeDecoder {
                 verifyInput[0] = last;
                 System.arraycopy(tokens, 0, verifyInput, 1, block);
                 float[][] scored = t.forwardAll(verifyInput); // [block + 1, vocab]
-                Verification v = RejectionSampler.verify(scored, tokens, q, params, random);
+                Verification v = RejectionSampler.verify(scored, tokens, params, committed);
                 steps++;
                 drafted += block;
                 accepted += v.accepted();

@@ -33,6 +33,7 @@ class SamplerTest {
         assertThat(Sampler.argmax(logits)).isEqualTo(1);
         assertThat(sampler.distribution(logits, SamplingParams.greedy())).isEqualTo(SparseDistribution.pointMass(1));
         assertThat(sampler.sample(logits, SamplingParams.greedy(), new SplittableRandom(1))).isEqualTo(1);
+        assertThat(sampler.sample(logits, SamplingParams.greedy(), 3)).isEqualTo(1);
     }
 
     @Test
@@ -158,9 +159,9 @@ class SamplerTest {
         assertThat(other).isNotEqualTo(first);
     }
 
+    /** The draws at positions 0..n-1, as a request makes them. */
     private int[] drawMany(float[] logits, SamplingParams params, int n) {
-        var rng = params.newRandom();
-        return IntStream.range(0, n).map(i -> sampler.sample(logits, params, rng)).toArray();
+        return IntStream.range(0, n).map(position -> sampler.sample(logits, params, position)).toArray();
     }
 
     @Test
@@ -174,11 +175,10 @@ class SamplerTest {
         var d = sampler.distribution(logits, params);
         assertThat(d.size()).isBetween(2, 11); // every filter did something, so the test is not trivial
 
-        var rng = params.newRandom();
         long[] counts = new long[logits.length];
         int n = 40_000;
-        for (int i = 0; i < n; i++) {
-            counts[sampler.sample(logits, params, rng)]++;
+        for (int position = 0; position < n; position++) {
+            counts[sampler.sample(logits, params, position)]++;
         }
         double[] probs = new double[logits.length];
         Arrays.setAll(probs, d::prob);

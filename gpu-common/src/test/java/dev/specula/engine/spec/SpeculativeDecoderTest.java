@@ -23,9 +23,9 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Greedy block verification on real models reproduces autoregressive greedy decoding token for token,
- * whether the drafter agrees with the target often (a BF16 copy) or almost never (random weights), which
- * exercises every rollback path.
+ * Block verification on real models reproduces plain autoregressive decoding token for token, greedy and, for
+ * the same seed, sampled, whether the drafter agrees with the target often (a BF16 copy) or almost never
+ * (random weights), which exercises every rollback path.
  */
 class SpeculativeDecoderTest {
 
@@ -60,6 +60,38 @@ class SpeculativeDecoderTest {
                             SpeculativeResult result = decoder.generate(promptTokens, 120, k, SamplingParams.greedy(),
                                     target.tokenizer().eosId(), target.tokenizer().bosId());
                             assertThat(result.tokens()).as("%s, k=%d, prompt '%s'", draftFile.getFileName(), k, prompt)
+                                    .containsExactly(expected);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void sampled_stories260kWithBf16AndRandomDrafters_sameSeedGivesPlainGeneratorsOutputForEveryK() throws Exception {
+        Path bin = SharedData.require("models/stories260K/stories260K.bin");
+        Path tok = SharedData.require("models/stories260K/tok512.bin");
+        try (ModelFile target = ModelFile.open(bin, tok)) {
+            Path bf16 = dir.resolve("stories-bf16-sampled.gguf");
+            GgufExport.write(target, GgmlType.BF16, bf16);
+            Path random = dir.resolve("random-512-sampled.gguf");
+            RandomModelWriter.write(random, target.config(), GgmlType.F32, true, target.tokenizer(), 5);
+            Transformer targetModel = target.load(BACKEND);
+            Generator plain = new Generator(targetModel, target.tokenizer());
+            int[] stops = {target.tokenizer().eosId(), target.tokenizer().bosId()};
+            try (ModelFile close = ModelFile.open(bf16, null); ModelFile far = ModelFile.open(random, null)) {
+                SpeculativeDecoder[] decoders = {new SpeculativeDecoder(targetModel, close.load(BACKEND)),
+                        new SpeculativeDecoder(targetModel, far.load(BACKEND))};
+                for (SamplingParams params : new SamplingParams[] {SamplingParams.ofTemperature(0.8, 7),
+                        new SamplingParams(1.0, 40, 0.9, 0.02, 8)}) {
+                    String prompt = "Once upon a time";
+                    int[] expected = plain.generate(prompt, 60, params, (t, d) -> { }).tokens();
+                    for (int d = 0; d < decoders.length; d++) {
+                        for (int k = 1; k <= 8; k++) {
+                            SpeculativeResult result = decoders[d].generate(plain.promptTokens(prompt), 60, k, params,
+                                    stops);
+                            assertThat(result.tokens()).as("%s, drafter %d, k=%d", params, d, k)
                                     .containsExactly(expected);
                         }
                     }

@@ -11,12 +11,13 @@ final class BlockCheck {
     }
 
     /**
-     * The draft distributions of the first {@code used} tokens of {@code block} (null when greedy), after
-     * checking the block.
+     * Checks the block's tokens and, when sampling, the draft distributions of its first {@code used} tokens.
+     * Verification itself needs only the tokens (exact match against the target's draws); a draft token with
+     * probability 0 under its own {@code q} still shows a drafter that does not sample as it says.
      *
      * @throws IllegalArgumentException naming what is malformed
      */
-    static SparseDistribution[] check(DraftBlock block, int used, int vocabSize, boolean greedy) {
+    static void check(DraftBlock block, int used, int vocabSize, boolean greedy) {
         int k = block.getTokensCount();
         if (k < 1 || k > ProtocolLimits.MAX_DRAFT_LENGTH) {
             throw new IllegalArgumentException("block.tokens: " + k + " tokens (expected: 1.."
@@ -30,14 +31,14 @@ final class BlockCheck {
             }
         }
         if (greedy) {
-            return null;
+            return;
         }
         if (block.getQCount() != k) {
             throw new IllegalArgumentException("block.q: " + block.getQCount() + " distributions (expected: "
                     + k + ", one per token, when sampling)");
         }
-        SparseDistribution[] q = new SparseDistribution[used];
         for (int i = 0; i < used; i++) {
+            SparseDistribution q;
             var wire = block.getQ(i);
             int[] ids = wire.getTokenIdsList().stream().mapToInt(Integer::intValue).toArray();
             float[] probs = new float[wire.getProbsCount()];
@@ -45,19 +46,18 @@ final class BlockCheck {
                 probs[j] = wire.getProbs(j);
             }
             try {
-                q[i] = new SparseDistribution(ids, probs);
+                q = new SparseDistribution(ids, probs);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("block.q[" + i + "]: " + e.getMessage(), e);
             }
-            if (q[i].tokenAt(q[i].size() - 1) >= vocabSize) {
-                throw new IllegalArgumentException("block.q[" + i + "]: token " + q[i].tokenAt(q[i].size() - 1)
+            if (q.tokenAt(q.size() - 1) >= vocabSize) {
+                throw new IllegalArgumentException("block.q[" + i + "]: token " + q.tokenAt(q.size() - 1)
                         + " (expected: in [0, " + vocabSize + "))");
             }
-            if (!(q[i].prob(block.getTokens(i)) > 0)) {
+            if (!(q.prob(block.getTokens(i)) > 0)) {
                 throw new IllegalArgumentException("block.q[" + i + "]: probability 0 for its token "
                         + block.getTokens(i) + " (expected: > 0, the token was sampled from it)");
             }
         }
-        return q;
     }
 }

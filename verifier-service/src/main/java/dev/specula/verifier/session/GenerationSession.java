@@ -3,7 +3,6 @@ package dev.specula.verifier.session;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.sample.RejectionSampler;
 import dev.specula.engine.sample.Sampler;
-import dev.specula.engine.sample.SparseDistribution;
 import dev.specula.engine.sample.Verification;
 import dev.specula.proto.v1.CommittedTokens;
 import dev.specula.proto.v1.DraftBlock;
@@ -19,13 +18,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.random.RandomGenerator;
 
 /**
  * One generation session: prefills the prompt, then loops on one thread, committing tokens by plain decoding
  * steps or by verifying the blocks its drafter streams, until EOS, max_tokens, a stop sequence or a full
  * context. Every forward pass goes through the shared batcher. A drafter failure never fails the session: it
- * goes on plainly and says so in the summary. Greedy output is token for token the target's own.
+ * goes on plainly and says so in the summary.
+ *
+ * <p>Determinism: the token at each sequence position is the target's own draw there ({@link
+ * Sampler#sample(float[], dev.specula.engine.sample.SamplingParams, int)}, a pure function of the seed, the
+ * position and the logits), whether a plain step or a verification commits it ({@link RejectionSampler} accepts a
+ * draft only when it equals that draw). So a seeded request gives the same tokens whatever draft lengths the
+ * policy picks, whichever drafter serves it, after a drafter failure and after a resume on another replica.
  *
  * <p>Invariant: the KV cache holds every committed token but the last, which the next pass feeds first.
  */
@@ -37,7 +41,6 @@ public final class GenerationSession implements Runnable {
     private final SessionResources res;
     private final StreamObserver<OpenSessionResponse> out;
     private final Sampler sampler = new Sampler();
-    private final RandomGenerator random;
     private final SessionStats stats;
     private final TextEmitter emitter;
     private final int context;
@@ -60,7 +63,6 @@ public final class GenerationSession implements Runnable {
         this.spec = spec;
         this.res = res;
         this.out = out;
-        this.random = spec.params().newRandom();
         this.stats = new SessionStats(startNanos);
         this.emitter = new TextEmitter(res.tokenizer(), spec.stop());
         this.context = res.context();
@@ -171,7 +173,7 @@ public final class GenerationSession implements Runnable {
         float[] logits = forward(new int[] {sequence[length - 1]}, false)[0];
         double forwardMs = (System.nanoTime() - t0) / 1e6;
         res.timings().record(1, forwardMs);
-        int next = sampler.sample(logits, spec.params(), random);
+        int next = sampler.sample(logits, spec.params(), length); // the token at position length
         stats.step(0, 0, 0);
         return commit(new int[] {next}, step(0, 0, 0, forwardMs, 0));
     }
@@ -186,10 +188,8 @@ public final class GenerationSession implements Runnable {
         double waitMs = (System.nanoTime() - waitStart) / 1e6;
         // Only what may still be committed: the pass commits up to m + 1 tokens and feeds m + 1 positions.
         int m = Math.min(block.getTokensCount(), Math.min(spec.maxTokens() - generated - 1, context - length));
-        boolean greedy = spec.params().isGreedy();
-        SparseDistribution[] q;
         try {
-            q = BlockCheck.check(block, Math.max(m, 0), res.tokenizer().vocabSize(), greedy);
+            BlockCheck.check(block, Math.max(m, 0), res.tokenizer().vocabSize(), spec.params().isGreedy());
         } catch (IllegalArgumentException e) {
             drafter.fail("sent a malformed block at position " + length + " (" + e.getMessage() + ")");
             return plainStep();
@@ -210,7 +210,7 @@ public final class GenerationSession implements Runnable {
         float[][] logits = forward(input, true); // [m + 1, vocab]
         double forwardMs = (System.nanoTime() - t0) / 1e6;
         res.timings().record(m + 1, forwardMs);
-        Verification v = RejectionSampler.verify(logits, drafts, q, spec.params(), random);
+        Verification v = RejectionSampler.verify(logits, drafts, spec.params(), length);
         int base = length;
         kv.truncate(base + v.accepted()); // the new last token is fed by the next pass
         boolean keepEpoch = v.accepted() == block.getTokensCount() && block.hasPredictedNextToken()

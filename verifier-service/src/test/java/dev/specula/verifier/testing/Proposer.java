@@ -4,6 +4,7 @@ import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.Transformer;
 import dev.specula.engine.sample.Sampler;
 import dev.specula.engine.sample.SamplingParams;
+import dev.specula.engine.sample.SeededDraw;
 import dev.specula.engine.sample.SparseDistribution;
 
 import java.util.List;
@@ -25,7 +26,8 @@ public interface Proposer {
 
     /**
      * The target's own choices, computed with a second copy of the target: its greedy continuation, or when
-     * sampling, tokens sampled from the target's distribution, with that distribution as q (so q = p).
+     * sampling, the target's seeded draws at the drafts' positions, with its distribution as q (so q = p): every
+     * draft is accepted, as from a real drafter whose model equals the target.
      */
     static Proposer oracle(Transformer target) {
         Sampler sampler = new Sampler();
@@ -41,7 +43,7 @@ public interface Proposer {
                             tokens[i] = Sampler.argmax(logits);
                         } else {
                             SparseDistribution p = sampler.distribution(logits, params);
-                            tokens[i] = p.sample(random);
+                            tokens[i] = SeededDraw.token(p, params.seed(), sequence.size() + i);
                             if (i < n) {
                                 q[i] = p;
                             }

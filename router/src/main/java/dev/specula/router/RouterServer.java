@@ -7,7 +7,6 @@ import dev.specula.router.language.LanguageIdentifier;
 import dev.specula.rpc.GrpcServer;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import java.io.IOException;
 import java.util.function.Function;
@@ -55,7 +54,7 @@ public final class RouterServer implements AutoCloseable {
 
     /** A Netty server builder on {@code port} (0 picks a free one), for the router process. */
     public static ServerBuilder<?> netty(int port) {
-        return NettyServerBuilder.forPort(port);
+        return GrpcServer.netty(port);
     }
 
     /** Starts serving. */

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class HelmChartTest {
 
-    /** "" is the chart's default values; the others are files under helm/specula/ci. */
+    /** The chart's own values (no --values file); the other value sets are files under helm/specula/ci. */
     private static final String DEFAULT = "";
     private static final YAMLMapper YAML = new YAMLMapper();
 

@@ -50,7 +50,14 @@ public final class LocalMesh implements AutoCloseable {
      */
     public static LocalMesh startInTempDir(DefaultModels models, int routerPort, Mode mode, Consumer<String> progress)
             throws IOException {
-        LocalMesh mesh = start(models, routerPort, mode, Files.createTempDirectory("specula-mesh"), progress);
+        return startInTempDir(models, routerPort, -1, mode, progress);
+    }
+
+    /** As {@link #startInTempDir(DefaultModels, int, Mode, Consumer)}, the router serving HTTP on {@code httpPort}
+     * (0 picks a free one, -1 none). */
+    public static LocalMesh startInTempDir(DefaultModels models, int routerPort, int httpPort, Mode mode,
+                                           Consumer<String> progress) throws IOException {
+        LocalMesh mesh = start(models, routerPort, httpPort, mode, Files.createTempDirectory("specula-mesh"), progress);
         mesh.ownsWorkDir = true;
         return mesh;
     }
@@ -64,7 +71,15 @@ public final class LocalMesh implements AutoCloseable {
      */
     public static LocalMesh start(DefaultModels models, int routerPort, Mode mode, Path workDir,
                                   Consumer<String> progress) throws IOException {
-        MeshConfigs ports = new MeshConfigs(freePort(), freePort(), routerPort == 0 ? freePort() : routerPort);
+        return start(models, routerPort, -1, mode, workDir, progress);
+    }
+
+    /** As {@link #start(DefaultModels, int, Mode, Path, Consumer)}, the router serving the OpenAI-compatible HTTP
+     * API on {@code httpPort} (0 picks a free one, -1 none). */
+    public static LocalMesh start(DefaultModels models, int routerPort, int httpPort, Mode mode, Path workDir,
+                                  Consumer<String> progress) throws IOException {
+        MeshConfigs ports = new MeshConfigs(freePort(), freePort(), routerPort == 0 ? freePort() : routerPort,
+                httpPort == 0 ? freePort() : httpPort);
         ports.write(workDir, models);
         LocalMesh mesh = new LocalMesh(ports, workDir);
         try {
@@ -143,6 +158,11 @@ public final class LocalMesh implements AutoCloseable {
     /** The router's address, for clients. */
     public String routerTarget() {
         return "localhost:" + ports.routerPort();
+    }
+
+    /** The base URL of the router's OpenAI-compatible HTTP API ("http://localhost:8080"); null without one. */
+    public String httpBaseUrl() {
+        return ports.httpPort() < 0 ? null : "http://localhost:" + ports.httpPort();
     }
 
     /** Where the configuration files (and the processes' logs) are. */

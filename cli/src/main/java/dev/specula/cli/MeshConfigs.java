@@ -13,8 +13,14 @@ import java.util.Map;
  * @param drafterPort  where the drafter listens
  * @param verifierPort where the verifier listens
  * @param routerPort   where the router listens
+ * @param httpPort     where the router serves its OpenAI-compatible HTTP API; -1 for none
  */
-public record MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
+public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort) {
+
+    /** A mesh without the HTTP API. */
+    public MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
+        this(drafterPort, verifierPort, routerPort, -1);
+    }
 
     /** A model's name in the mesh (drafter id, target model name): its file's name without the extension. */
     public static String modelId(Path model) {
@@ -76,7 +82,8 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
                   defaultDrafters: [%s]
                 """.formatted(general) + (routes.isEmpty() ? "" : "  languages:\n" + routes) + """
                 detectLanguages: %s
-                """.formatted(DefaultModels.DETECT_LANGUAGES));
+                """.formatted(DefaultModels.DETECT_LANGUAGES)
+                + (httpPort < 0 ? "" : "http:\n  port: " + httpPort + "\n"));
     }
 
     public static Path drafterFile(Path dir) {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code specula serve router|verifier|drafter --config FILE} and {@code specula serve all [--port P]}. */
+/** {@code specula serve router|verifier|drafter --config FILE} and {@code specula serve all [--port P] [--http-port H]}. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run one service of the mesh, or the whole mesh on loopback (all).",
                 "A service reads its YAML configuration (examples in config/); 'all' uses the model family in models/.",
@@ -24,6 +24,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "50051", description = "For 'all': the router's port (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "For 'all': the router's OpenAI-compatible HTTP port; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
     @Option(names = "--processes", description = "For 'all': run each service in its own process.")
     boolean processes;
 
@@ -33,12 +37,15 @@ final class ServeCommand implements Callable<Integer> {
         AutoCloseable running;
         if (role.equals("all")) {
             DefaultModels models = DefaultModels.find();
-            LocalMesh mesh = LocalMesh.startInTempDir(models, port,
+            if (httpPort < 0 || httpPort > 65_535) {
+                throw new IllegalArgumentException("--http-port: " + httpPort + " (expected: 1..65535, or 0 for none)");
+            }
+            LocalMesh mesh = LocalMesh.startInTempDir(models, port, httpPort == 0 ? -1 : httpPort,
                     processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM,
                     step -> System.err.println("serve all: " + step));
             running = mesh;
-            System.err.printf("serve all: mesh ready, router on localhost:%d (configs in %s); Ctrl-C or SIGTERM stops it%n",
-                    port, mesh.workDir());
+            System.err.printf("serve all: mesh ready, router on localhost:%d%s (configs in %s); Ctrl-C or SIGTERM stops it%n",
+                    port, httpPort == 0 ? "" : ", OpenAI-compatible HTTP on " + mesh.httpBaseUrl() + "/v1", mesh.workDir());
         } else {
             Role r = Role.of(role);
             if (config == null) {

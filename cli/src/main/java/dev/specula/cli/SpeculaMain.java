@@ -13,8 +13,9 @@ import java.io.PrintWriter;
 /** Entry point of {@code ./specula}: the engine's commands, the trainer's, and the mesh's. */
 @Command(name = "specula", mixinStandardHelpOptions = true, version = "specula 0.1.0",
         description = "Distributed speculative decoding for LLM serving.",
-        subcommands = {GenerateCommand.class, BenchCommand.class, RandomModelCommand.class, TrainCommand.class,
-                ServeCommand.class, ClientCommand.class, DemoCommand.class, AlignmentReportCommand.class})
+        subcommands = {GenerateCommand.class, TokenizeCommand.class, BenchCommand.class, RandomModelCommand.class,
+                TrainCommand.class, ServeCommand.class, ClientCommand.class, DemoCommand.class,
+                AlignmentReportCommand.class})
 public final class SpeculaMain {
 
     public static void main(String[] args) {
@@ -27,6 +28,7 @@ public final class SpeculaMain {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SpeculaMain());
         cli.getSubcommands().get("bench").addSubcommand(new MeshBenchCommand());
+        cli.getSubcommands().get("bench").addSubcommand(new TokenizerBenchCommand());
         // Set after every subcommand is added: picocli applies it to the hierarchy as it is now.
         cli.setExecutionExceptionHandler(SpeculaMain::reportFailure);
         return cli;

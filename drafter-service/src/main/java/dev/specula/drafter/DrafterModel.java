@@ -1,5 +1,6 @@
 package dev.specula.drafter;
 
+import com.google.protobuf.ByteString;
 import dev.specula.engine.batch.ForwardBatcher;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.model.ModelFile;
@@ -16,10 +17,11 @@ import java.io.IOException;
  * @param file        the opened model file (owns the memory mapping)
  * @param transformer the weights on the backend
  * @param batcher     the one thread that runs this model's passes, batching concurrent sessions
- * @param fingerprint {@link VocabularyFingerprint} of its tokenizer
+ * @param fingerprint  {@link VocabularyFingerprint#of} its tokenizer
+ * @param tokenDigests {@link VocabularyFingerprint#tokenDigests} of its tokenizer, to compare with a target's
  */
 record DrafterModel(DrafterConfig.ModelSpec spec, ModelFile file, Transformer transformer, ForwardBatcher batcher,
-                    String fingerprint) implements AutoCloseable {
+                    String fingerprint, ByteString tokenDigests) implements AutoCloseable {
 
     /** Opens the model file, loads it on {@code backend} and starts its batcher. */
     static DrafterModel load(DrafterConfig.ModelSpec spec, Backend backend) throws IOException {
@@ -27,8 +29,9 @@ record DrafterModel(DrafterConfig.ModelSpec spec, ModelFile file, Transformer tr
         try {
             Transformer transformer = file.load(backend);
             String fingerprint = VocabularyFingerprint.of(file.tokenizer());
+            ByteString tokenDigests = ByteString.copyFrom(VocabularyFingerprint.tokenDigests(file.tokenizer()));
             ForwardBatcher batcher = new ForwardBatcher(transformer, "drafter-batcher-" + spec.id());
-            return new DrafterModel(spec, file, transformer, batcher, fingerprint);
+            return new DrafterModel(spec, file, transformer, batcher, fingerprint, tokenDigests);
         } catch (RuntimeException e) {
             file.close();
             throw e;

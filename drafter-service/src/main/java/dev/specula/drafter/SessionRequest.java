@@ -1,6 +1,8 @@
 package dev.specula.drafter;
 
+import com.google.protobuf.ByteString;
 import dev.specula.engine.sample.SamplingParams;
+import dev.specula.engine.tokenizer.VocabularyFingerprint;
 import dev.specula.proto.v1.OpenDraft;
 import dev.specula.proto.v1.Sampling;
 import dev.specula.rpc.ProtocolLimits;
@@ -10,6 +12,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * A validated {@code OpenDraft}: what one drafting session runs.
@@ -28,17 +31,12 @@ record SessionRequest(String sessionId, DrafterModel model, int[] tokens, Sampli
     /**
      * Checks {@code open} against the served {@code models} (the first is the default).
      *
-     * @throws StatusException INVALID_ARGUMENT naming a bad field, FAILED_PRECONDITION when the vocabulary
-     *                         fingerprint is not the model's
+     * @throws StatusException INVALID_ARGUMENT naming a bad field, FAILED_PRECONDITION when the target's
+     *                         vocabulary differs from the model's on an id both have (or cannot be compared)
      */
     static SessionRequest from(OpenDraft open, List<DrafterModel> models) throws StatusException {
         DrafterModel model = model(open, models);
-        if (!open.getVocabularyFingerprint().equals(model.fingerprint())) {
-            throw Status.FAILED_PRECONDITION.withDescription("vocabulary_fingerprint: "
-                    + (open.hasVocabularyFingerprint() ? open.getVocabularyFingerprint() : "absent")
-                    + " (expected: " + model.fingerprint() + ", the vocabulary of drafter " + model.id() + ")")
-                    .asException();
-        }
+        checkVocabulary(open, model);
         int[] tokens = open.getTokensList().stream().mapToInt(Integer::intValue).toArray();
         if (tokens.length == 0) {
             throw invalid("tokens: empty (expected: the committed sequence, BOS first)");
@@ -86,5 +84,34 @@ record SessionRequest(String sessionId, DrafterModel model, int[] tokens, Sampli
 
     private static StatusException invalid(String description) {
         return RequestRules.invalid(description);
+    }
+
+    /**
+     * Accepts the target's vocabulary when its fingerprint is the model's, or else when its token digests agree
+     * with the model's on every id both have.
+     */
+    private static void checkVocabulary(OpenDraft open, DrafterModel model) throws StatusException {
+        if (open.getVocabularyFingerprint().equals(model.fingerprint())) {
+            return;
+        }
+        if (!open.hasVocabularyTokenDigests()) {
+            throw Status.FAILED_PRECONDITION.withDescription("vocabulary_fingerprint: "
+                    + (open.hasVocabularyFingerprint() ? open.getVocabularyFingerprint() : "absent")
+                    + " (expected: " + model.fingerprint() + ", the vocabulary of drafter " + model.id()
+                    + "; no vocabulary_token_digests to compare token by token)").asException();
+        }
+        ByteString target = open.getVocabularyTokenDigests();
+        if (target.size() % VocabularyFingerprint.TOKEN_DIGEST_BYTES != 0) {
+            throw invalid("vocabulary_token_digests: " + target.size() + " bytes (expected: "
+                    + VocabularyFingerprint.TOKEN_DIGEST_BYTES + " per token)");
+        }
+        OptionalInt differing = VocabularyFingerprint.firstDifferingId(target.asReadOnlyByteBuffer(),
+                model.tokenDigests().asReadOnlyByteBuffer());
+        if (differing.isPresent()) {
+            int id = differing.getAsInt();
+            throw Status.FAILED_PRECONDITION.withDescription("vocabulary_token_digests: token " + id
+                    + " differs between the target and drafter " + model.id() + " (its token " + id + " is \""
+                    + model.file().tokenizer().piece(id) + "\"; every id below it agrees)").asException();
+        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.specula.drafter;
 
+import com.google.protobuf.ByteString;
+import dev.specula.engine.tokenizer.ByteVocabulary;
+import dev.specula.engine.tokenizer.VocabularyFingerprint;
 import dev.specula.proto.v1.DraftBlock;
 import dev.specula.proto.v1.OpenDraft;
 import dev.specula.proto.v1.ProposeRequest;
@@ -102,6 +105,41 @@ class DrafterServiceErrorsTest {
         assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(status.getDescription()).startsWith("vocabulary_fingerprint: sha256:00")
                 .contains("expected: " + TestModels.FINGERPRINT);
+    }
+
+    @Test
+    void open_largerTargetOfTheSameFamily_acceptedOnTheSharedIds() throws Exception {
+        // The target has the drafter's 320 tokens and 80 more (padding), so its fingerprint differs.
+        ProposeStream s = drafter.open(openFor(PROMPT, 4, true).setVocabularyFingerprint("sha256:other")
+                .setVocabularyTokenDigests(ByteString.copyFrom(
+                        VocabularyFingerprint.tokenDigests(ByteVocabulary.tokenizer(400)))).build());
+
+        assertThat(s.ready().getDrafterId()).isEqualTo("tiny");
+        s.cancel();
+    }
+
+    @Test
+    void open_vocabularyDiffersAtOneId_failedPreconditionNamingIt() throws Exception {
+        byte[] digests = VocabularyFingerprint.tokenDigests(ByteVocabulary.tokenizer(400));
+        digests[290 * VocabularyFingerprint.TOKEN_DIGEST_BYTES] ^= 1;
+
+        ProposeStream s = drafter.open(openFor(PROMPT, 4, true).setVocabularyFingerprint("sha256:other")
+                .setVocabularyTokenDigests(ByteString.copyFrom(digests)).build());
+        Status status = s.awaitError();
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(status.getDescription()).isEqualTo("vocabulary_token_digests: token 290 differs between the target"
+                + " and drafter tiny (its token 290 is \"<unused290>\"; every id below it agrees)");
+    }
+
+    @Test
+    void open_tokenDigestsNotWholeTokens_invalidArgument() throws Exception {
+        ProposeStream s = drafter.open(openFor(PROMPT, 4, true).setVocabularyFingerprint("sha256:other")
+                .setVocabularyTokenDigests(ByteString.copyFrom(new byte[6])).build());
+        Status status = s.awaitError();
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).isEqualTo("vocabulary_token_digests: 6 bytes (expected: 4 per token)");
     }
 
     @Test

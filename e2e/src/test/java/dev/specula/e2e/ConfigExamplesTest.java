@@ -51,5 +51,7 @@ class ConfigExamplesTest {
             assertThat(router.routes().languages().get(language)).as(language).containsExactly(specialised, general);
         }
         assertThat(router.detectLanguages()).containsExactlyInAnyOrderElementsOf(DefaultModels.DETECT_LANGUAGES);
+        assertThat(router.http().port()).isEqualTo(8080);
+        assertThat(router.http().chatTemplates()).as("the family has no chat template: the default applies").isEmpty();
     }
 }

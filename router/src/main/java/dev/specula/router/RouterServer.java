@@ -2,18 +2,23 @@ package dev.specula.router;
 
 import dev.specula.router.acceptance.AcceptanceTracker;
 import dev.specula.router.config.RouterConfig;
+import dev.specula.router.http.OpenAiHttpServer;
 import dev.specula.rpc.ChannelPool;
 import dev.specula.router.language.LanguageIdentifier;
 import dev.specula.rpc.GrpcServer;
 import io.grpc.ManagedChannel;
+import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 
 import java.io.IOException;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * The router process's server: the GenerationService, with health and reflection. The language detector is
+ * The router process's server: the GenerationService, with health and reflection, and when configured the
+ * OpenAI-compatible HTTP API, which calls the same service in process. The language detector is
  * built (its models loaded) in the constructor, so the first request is as fast as any other. Channels to
  * verifiers are opened on first use and reused.
  */
@@ -24,6 +29,10 @@ public final class RouterServer implements AutoCloseable {
     private final GrpcServer server;
     private final ChannelPool channels;
     private final GenerationServiceImpl service;
+    // The HTTP API and the in-process link to the service it calls; all null without config.http().
+    private final Server inProcessServer;
+    private final ManagedChannel inProcessChannel;
+    private final OpenAiHttpServer http;
 
     /**
      * A router whose verifier channels are plaintext ({@link dev.specula.rpc.Channels#plaintext(String)}).
@@ -50,6 +59,16 @@ public final class RouterServer implements AutoCloseable {
                 config.initialDraftLength(), config.maxDraftLength());
         this.service = new GenerationServiceImpl(config, languages, tracker, channels);
         this.server = new GrpcServer("router", builder, service);
+        if (config.http() == null) {
+            this.inProcessServer = null;
+            this.inProcessChannel = null;
+            this.http = null;
+        } else {
+            String name = InProcessServerBuilder.generateName();
+            this.inProcessServer = InProcessServerBuilder.forName(name).directExecutor().addService(service).build();
+            this.inProcessChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
+            this.http = new OpenAiHttpServer(config, inProcessChannel, channels);
+        }
     }
 
     /** A Netty server builder on {@code port} (0 picks a free one), for the router process. */
@@ -61,7 +80,16 @@ public final class RouterServer implements AutoCloseable {
     public RouterServer start() throws IOException {
         server.start();
         LOG.info(() -> "router listening on port " + server.port());
+        if (http != null) {
+            inProcessServer.start();
+            http.start();
+        }
         return this;
+    }
+
+    /** The HTTP API's port, or -1 when it has none. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
     }
 
     /** The port it listens on (-1 in-process). */
@@ -81,6 +109,11 @@ public final class RouterServer implements AutoCloseable {
 
     /** Graceful shutdown: running generations get {@code graceMillis} to finish; then the channels close. */
     public void shutdown(long graceMillis) {
+        if (http != null) {
+            http.close();
+            inProcessChannel.shutdownNow();
+            inProcessServer.shutdownNow();
+        }
         server.shutdown(graceMillis);
         channels.close();
     }

@@ -1,6 +1,8 @@
 package dev.specula.router;
 
 import dev.specula.proto.v1.CommittedTokens;
+import dev.specula.proto.v1.DescribeModelRequest;
+import dev.specula.proto.v1.DescribeModelResponse;
 import dev.specula.proto.v1.GenerationSummary;
 import dev.specula.proto.v1.OpenSessionRequest;
 import dev.specula.proto.v1.OpenSessionResponse;
@@ -20,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * messages, then a summary, or a failure status (as a verifier that dies mid-stream), or nothing (a session
  * that stays open until cancelled). It records every request and every cancellation.
  */
-final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceImplBase {
+public final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceImplBase {
 
     /**
      * What a session does.
@@ -30,10 +32,10 @@ final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceImplBase
      * @param failure   the status to fail with after {@code committed}, or null; with both null the session
      *                  stays open
      */
-    record Script(List<CommittedTokens> committed, GenerationSummary summary, Status failure) {
+    public record Script(List<CommittedTokens> committed, GenerationSummary summary, Status failure) {
 
         /** Streams {@code steps} (token ids per step) with their text, then a summary counting them. */
-        static Script completes(int[]... steps) {
+        public static Script completes(int[]... steps) {
             List<CommittedTokens> messages = new ArrayList<>();
             int tokens = 0;
             for (int[] step : steps) {
@@ -52,7 +54,7 @@ final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceImplBase
         }
 
         /** Streams {@code steps}, then fails with {@code status}. */
-        static Script failsAfter(Status status, int[]... steps) {
+        public static Script failsAfter(Status status, int[]... steps) {
             List<CommittedTokens> messages = new ArrayList<>();
             for (int[] step : steps) {
                 messages.add(ScriptedVerifier.committed(step, 3, step.length - 1));
@@ -61,7 +63,7 @@ final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceImplBase
         }
 
         /** Streams {@code steps} and stays open. */
-        static Script hangsAfter(int[]... steps) {
+        public static Script hangsAfter(int[]... steps) {
             List<CommittedTokens> messages = new ArrayList<>();
             for (int[] step : steps) {
                 messages.add(ScriptedVerifier.committed(step, 3, step.length - 1));
@@ -71,7 +73,7 @@ final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceImplBase
     }
 
     /** The text of token id t in these tests: "<t>". */
-    static String text(int token) {
+    public static String text(int token) {
         return "<" + token + ">";
     }
 
@@ -86,18 +88,26 @@ final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceImplBase
                 .setDraftLength(draftLength).setDrafted(draftLength).setAccepted(accepted)).build();
     }
 
-    final List<OpenSessionRequest> requests = new CopyOnWriteArrayList<>();
-    final AtomicInteger cancellations = new AtomicInteger();
+    public final List<OpenSessionRequest> requests = new CopyOnWriteArrayList<>();
+    public final AtomicInteger cancellations = new AtomicInteger();
     /** Milliseconds to stall before streaming, per drafter id: a drafter that makes sessions slow. */
     final java.util.Map<String, Long> stallByDrafter = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Script script;
 
-    ScriptedVerifier(Script script) {
+    public ScriptedVerifier(Script script) {
         this.script = script;
     }
 
-    void script(Script script) {
+    public void script(Script script) {
         this.script = script;
+    }
+
+    @Override
+    public void describeModel(DescribeModelRequest request, StreamObserver<DescribeModelResponse> responseObserver) {
+        // A model file without a chat template, as the bundled family's.
+        responseObserver.onNext(DescribeModelResponse.newBuilder().setModelName("scripted").setContextLength(256)
+                .setBosToken("<s>").setEosToken("</s>").build());
+        responseObserver.onCompleted();
     }
 
     @Override

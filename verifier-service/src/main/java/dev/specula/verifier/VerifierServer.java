@@ -1,11 +1,15 @@
 package dev.specula.verifier;
 
+import com.google.protobuf.ByteString;
 import dev.specula.engine.batch.ForwardBatcher;
 import dev.specula.engine.kernel.Backends;
+import dev.specula.engine.model.BatchedForward;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.Transformer;
+import dev.specula.engine.tokenizer.Tokenizer;
 import dev.specula.engine.tokenizer.VocabularyFingerprint;
+import dev.specula.proto.v1.DescribeModelResponse;
 import dev.specula.rpc.GrpcServer;
 import dev.specula.rpc.ProtocolLimits;
 import dev.specula.verifier.draftlength.ForwardTimings;
@@ -27,6 +31,14 @@ import java.util.logging.Logger;
  * transport. Closing it stops the sessions, then the server, the drafter channels, the batcher and the model.
  */
 public final class VerifierServer implements AutoCloseable {
+
+    static {
+        // The protocol's longest block must verify in one pass: its rows form one segment of the engine's pass.
+        if (ProtocolLimits.maxVerificationRows() > BatchedForward.MAX_SEGMENT_TOKENS) {
+            throw new AssertionError("ProtocolLimits.maxVerificationRows() " + ProtocolLimits.maxVerificationRows()
+                    + " (expected: <= BatchedForward.MAX_SEGMENT_TOKENS " + BatchedForward.MAX_SEGMENT_TOKENS + ")");
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(VerifierServer.class.getName());
 
@@ -70,9 +82,11 @@ public final class VerifierServer implements AutoCloseable {
         ForwardTimings timings = new ForwardTimings(ProtocolLimits.maxVerificationRows());
         warmUp(timings);
         SessionResources resources = new SessionResources(config.id(), config.modelName(), model,
-                file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()), batcher, drafters, timings,
+                file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()),
+                ByteString.copyFrom(VocabularyFingerprint.tokenDigests(file.tokenizer())), batcher, drafters, timings,
                 config.blockDeadlineMs(), config.drafterOpenTimeoutMs());
-        this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.defaultMaxTokens());
+        this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.defaultMaxTokens(),
+                describe(config.modelName(), file));
         this.server = new GrpcServer("verifier", builder, service);
     }
 
@@ -88,6 +102,18 @@ public final class VerifierServer implements AutoCloseable {
                 + ", context " + model.config().contextLength() + ", backend " + config.backend() + ") on port "
                 + server.port() + ", at most " + config.maxSessions() + " sessions");
         return this;
+    }
+
+    /** What DescribeModel answers: the model's name, context, special tokens and the chat template it carries. */
+    private static DescribeModelResponse describe(String modelName, ModelFile file) {
+        Tokenizer tokenizer = file.tokenizer();
+        DescribeModelResponse.Builder description = DescribeModelResponse.newBuilder()
+                .setModelName(modelName)
+                .setContextLength(file.config().contextLength())
+                .setBosToken(tokenizer.piece(tokenizer.bosId()))
+                .setEosToken(tokenizer.piece(tokenizer.eosId()));
+        file.chatTemplate().ifPresent(description::setChatTemplate);
+        return description.build();
     }
 
     /** The port it listens on (-1 in process). */

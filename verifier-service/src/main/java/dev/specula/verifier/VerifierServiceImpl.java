@@ -1,6 +1,8 @@
 package dev.specula.verifier;
 
 import dev.specula.engine.generate.Generator;
+import dev.specula.proto.v1.DescribeModelRequest;
+import dev.specula.proto.v1.DescribeModelResponse;
 import dev.specula.proto.v1.OpenSessionRequest;
 import dev.specula.proto.v1.OpenSessionResponse;
 import dev.specula.proto.v1.VerifierServiceGrpc;
@@ -27,6 +29,7 @@ final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplB
     private final RequestValidator validator;
     private final int maxSessions;
     private final Set<GenerationSession> active = ConcurrentHashMap.newKeySet();
+    private final DescribeModelResponse description;
     private int running; // guarded by this
     private boolean closed; // guarded by this
 
@@ -34,12 +37,21 @@ final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplB
      * @param resources        what the sessions share
      * @param maxSessions      sessions at once; more are refused with RESOURCE_EXHAUSTED
      * @param defaultMaxTokens tokens to generate when a request names no max_tokens
+     * @param description      the answer to DescribeModel
      */
-    VerifierServiceImpl(SessionResources resources, int maxSessions, int defaultMaxTokens) {
+    VerifierServiceImpl(SessionResources resources, int maxSessions, int defaultMaxTokens,
+                        DescribeModelResponse description) {
         this.resources = resources;
+        this.description = description;
         this.maxSessions = maxSessions;
         this.validator = new RequestValidator(new Generator(resources.model(), resources.tokenizer()),
                 resources.tokenizer().vocabSize(), resources.context(), defaultMaxTokens);
+    }
+
+    @Override
+    public void describeModel(DescribeModelRequest request, StreamObserver<DescribeModelResponse> responseObserver) {
+        responseObserver.onNext(description);
+        responseObserver.onCompleted();
     }
 
     @Override

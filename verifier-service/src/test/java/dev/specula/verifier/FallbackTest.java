@@ -4,6 +4,9 @@ import dev.specula.engine.generate.GenerationResult;
 import dev.specula.engine.sample.SamplingParams;
 import dev.specula.proto.v1.DrafterEndpoint;
 import dev.specula.engine.sample.SparseDistribution;
+import dev.specula.engine.tokenizer.ByteVocabulary;
+import dev.specula.engine.tokenizer.Tokenizer;
+import dev.specula.engine.tokenizer.VocabularyFingerprint;
 import dev.specula.proto.v1.OpenSessionRequest;
 import dev.specula.proto.v1.Sampling;
 import dev.specula.proto.v1.Speculation;
@@ -69,6 +72,18 @@ class FallbackTest {
 
     private ScriptedDrafter oracle(ScriptedDrafter.Fault fault, int after) {
         return new ScriptedDrafter(Proposer.oracle(reference.model()), fault, after, false);
+    }
+
+    @Test
+    void open_sendsFingerprintAndTokenDigestsOfTheTargetVocabulary() {
+        ScriptedDrafter drafter = oracle(ScriptedDrafter.Fault.NONE, 0);
+
+        runAndCheck(harness.addDrafter(drafter));
+
+        Tokenizer target = ByteVocabulary.tokenizer(TestTargets.TINY.vocabSize());
+        assertThat(drafter.lastOpen.getVocabularyFingerprint()).isEqualTo(VocabularyFingerprint.of(target));
+        assertThat(drafter.lastOpen.getVocabularyTokenDigests().toByteArray())
+                .isEqualTo(VocabularyFingerprint.tokenDigests(target));
     }
 
     @Test

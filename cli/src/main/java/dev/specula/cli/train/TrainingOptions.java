@@ -2,6 +2,7 @@ package dev.specula.cli.train;
 
 import dev.specula.engine.tensor.GgmlType;
 import dev.specula.train.loop.TrainingSettings;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ final class TrainingOptions {
     @Option(names = "--out", required = true, description = "GGUF model to write when the run completes.")
     Path out;
 
-    @Option(names = "--type", defaultValue = "F32", description = "Matrix type of --out: F32, F16, BF16, Q8_0, Q4_0 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", defaultValue = "F32", converter = WritableType.class,
+            description = "Matrix type of --out: F32, F16, BF16, Q8_0, Q4_0 (default: ${DEFAULT-VALUE}).")
     GgmlType type;
 
     @Option(names = "--steps", required = true, description = "Optimizer steps in the whole run.")
@@ -61,6 +63,19 @@ final class TrainingOptions {
 
     @Option(names = "--max-minutes", description = "Stop (with a checkpoint) after this long; run again to resume.")
     Double maxMinutes;
+
+    /** Refuses, before training starts, the types the GGUF writer cannot write (K-quants are read, not written). */
+    static final class WritableType implements CommandLine.ITypeConverter<GgmlType> {
+        @Override
+        public GgmlType convert(String value) {
+            GgmlType type = GgmlType.valueOf(value);
+            if (!type.encodable()) {
+                throw new CommandLine.TypeConversionException(value + " (expected: F32, F16, BF16, Q8_0 or Q4_0;"
+                        + " K-quants are read, not written)");
+            }
+            return type;
+        }
+    }
 
     TrainingSettings settings() {
         return new TrainingSettings(batch, microBatch, seqLen, steps, peakRate, minRate, warmup, weightDecay, clip, seed,

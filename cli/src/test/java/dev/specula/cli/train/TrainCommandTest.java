@@ -93,6 +93,23 @@ class TrainCommandTest {
         assertThat(err.toString()).contains("--method: js (expected: kl or tvd)");
     }
 
+    @Test
+    void pretrain_kQuantType_isRefusedBeforeTraining() {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = SpeculaMain.commandLine().execute("train", "pretrain", "--tokenizer", "absent.gguf", "--corpus", "absent",
+                    "--run-dir", dir.resolve("run").toString(), "--out", dir.resolve("out.gguf").toString(),
+                    "--steps", "1", "--type", "Q4_K");
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(code).isNotZero();
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("--type", "Q4_K", "K-quants are read, not written");
+    }
+
     private static String run(String... args) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream saved = System.err;

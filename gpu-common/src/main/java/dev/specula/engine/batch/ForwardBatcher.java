@@ -93,8 +93,8 @@ public final class ForwardBatcher implements AutoCloseable {
         List<Request> small = new ArrayList<>();
         List<BatchedForward.Segment> pass = new ArrayList<>();
         for (Request r : batch) {
-            if (r.tokens().length > InferenceSession.MAX_BATCH) {
-                runAlone(r); // a long prefill: the session's own chunked pass
+            if (r.tokens().length > BatchedForward.MAX_SEGMENT_TOKENS) {
+                runAlone(r); // a long prefill: the session's own passes, one chunk at a time
             } else {
                 small.add(r);
                 pass.add(new BatchedForward.Segment(r.session(), r.tokens(), r.allLogits()));

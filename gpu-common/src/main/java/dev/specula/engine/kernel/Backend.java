@@ -42,6 +42,13 @@ public interface Backend extends AutoCloseable {
     /** {@code out[i] = x[i] / rms(x[i]) * gamma} for the first {@code n} rows. */
     void rmsnorm(DeviceBuffer x, DeviceWeight gamma, float eps, DeviceBuffer out, int n);
 
+    /**
+     * In-place RMSNorm of every head of the first {@code n} rows: each {@code headSize}-wide slice of
+     * {@code x: [n, heads * headSize]} is scaled by its own RMS and by {@code gamma: [headSize]}, the gain all
+     * heads share (Qwen3's QK-norm on queries and keys before RoPE).
+     */
+    void headRmsnorm(DeviceBuffer x, DeviceWeight gamma, float eps, int n, int headSize);
+
     /** {@code out[i] = w · x[i]} for the first {@code n} rows: {@code x: [n, w.cols]}, {@code out: [n, w.rows]}. */
     void matmul(DeviceWeight w, DeviceBuffer x, DeviceBuffer out, int n);
 

@@ -11,29 +11,44 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One forward pass over the next tokens of several sessions at once. The weight matmuls, where decoding
- * spends its time reading weights, run once over the rows of every session; RoPE and attention run per
- * session against its own KV cache. This is how a drafter batches the draft steps of concurrent sessions and
- * a verifier the blocks of many sessions. Not thread-safe: one thread runs the passes.
+ * The forward pass: the next tokens of one or several sessions pushed through every transformer block at
+ * once. The weight matmuls, where decoding spends its time reading weights, run once over the rows of every
+ * session; RoPE and attention run per session against its own KV cache. A session's own decoding and prefill
+ * is this pass with one segment ({@link InferenceSession}); a drafter batches the draft steps of concurrent
+ * sessions and a verifier the blocks of many sessions through it. Not thread-safe: one thread runs the passes.
  */
 public final class BatchedForward implements AutoCloseable {
 
-    /** Rows (tokens over all sessions) in one pass; more run as several passes. */
+    /**
+     * Tokens of one session in one pass: room for the verification of the longest block the wire contract
+     * allows (the last committed token plus {@code ProtocolLimits.MAX_DRAFT_LENGTH} = 16 drafts; the verifier
+     * refuses to start where its protocol's block would not fit). Longer inputs of one session (prefill) run as
+     * several passes.
+     */
+    public static final int MAX_SEGMENT_TOKENS = 17;
+
+    /** Rows (tokens over all sessions) in one shared pass; more run as several passes. */
     public static final int MAX_ROWS = 64;
+
+    static {
+        if (MAX_ROWS < MAX_SEGMENT_TOKENS) {
+            throw new AssertionError("MAX_ROWS " + MAX_ROWS + " (expected: >= MAX_SEGMENT_TOKENS " + MAX_SEGMENT_TOKENS + ")");
+        }
+    }
 
     /**
      * One session's part of a pass.
      *
      * @param session   the session; its KV cache grows by {@code tokens.length}
-     * @param tokens    its next tokens, 1 to {@link InferenceSession#MAX_BATCH}
+     * @param tokens    its next tokens, 1 to {@link #MAX_SEGMENT_TOKENS}
      * @param allLogits whether to return the logits after every token (verification) or only after the last
      */
     public record Segment(InferenceSession session, int[] tokens, boolean allLogits) {
         public Segment {
             Objects.requireNonNull(session, "session");
-            if (tokens.length == 0 || tokens.length > InferenceSession.MAX_BATCH) {
+            if (tokens.length == 0 || tokens.length > MAX_SEGMENT_TOKENS) {
                 throw new IllegalArgumentException("tokens: " + tokens.length + " (expected: 1.."
-                        + InferenceSession.MAX_BATCH + " per session in a batched pass)");
+                        + MAX_SEGMENT_TOKENS + " per session in one pass)");
             }
         }
 
@@ -44,32 +59,44 @@ public final class BatchedForward implements AutoCloseable {
 
     private final Transformer model;
     private final Backend backend;
-    private final DeviceBuffer x;      // [MAX_ROWS, dim] residual stream
-    private final DeviceBuffer xb;     // [MAX_ROWS, dim]
-    private final DeviceBuffer q;      // [MAX_ROWS, queryDim]
-    private final DeviceBuffer k;      // [MAX_ROWS, kvDim]
-    private final DeviceBuffer v;      // [MAX_ROWS, kvDim]
-    private final DeviceBuffer att;    // [MAX_ROWS, queryDim]
-    private final DeviceBuffer gate;   // [MAX_ROWS, hiddenDim]
-    private final DeviceBuffer up;     // [MAX_ROWS, hiddenDim]
-    private final DeviceBuffer picked; // [MAX_ROWS, dim] the rows whose logits are wanted
-    private final DeviceBuffer logits; // [MAX_ROWS, vocab]
+    private final int capacity;        // rows in one pass
+    private final DeviceBuffer x;      // [capacity, dim] residual stream
+    private final DeviceBuffer xb;     // [capacity, dim]
+    private final DeviceBuffer q;      // [capacity, queryDim]
+    private final DeviceBuffer k;      // [capacity, kvDim]
+    private final DeviceBuffer v;      // [capacity, kvDim]
+    private final DeviceBuffer att;    // [capacity, queryDim]
+    private final DeviceBuffer gate;   // [capacity, hiddenDim]
+    private final DeviceBuffer up;     // [capacity, hiddenDim]
+    private final DeviceBuffer picked; // [capacity, dim] the rows whose logits are wanted
+    private final DeviceBuffer logits; // [capacity, vocab]
+    private SegmentScratch scratch;    // allocated when a segment first starts past row 0
     private boolean closed;
 
+    /** A pass of up to {@link #MAX_ROWS} rows, for batching the sessions of {@code model}. */
     public BatchedForward(Transformer model) {
+        this(model, MAX_ROWS);
+    }
+
+    /** A pass of up to {@code capacity} rows (at least {@link #MAX_SEGMENT_TOKENS}). */
+    BatchedForward(Transformer model, int capacity) {
+        if (capacity < MAX_SEGMENT_TOKENS) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= " + MAX_SEGMENT_TOKENS + ")");
+        }
         this.model = model;
         this.backend = model.backend();
+        this.capacity = capacity;
         LlamaConfig c = model.config();
-        x = backend.allocate(MAX_ROWS, c.dim());
-        xb = backend.allocate(MAX_ROWS, c.dim());
-        q = backend.allocate(MAX_ROWS, c.queryDim());
-        k = backend.allocate(MAX_ROWS, c.kvDim());
-        v = backend.allocate(MAX_ROWS, c.kvDim());
-        att = backend.allocate(MAX_ROWS, c.queryDim());
-        gate = backend.allocate(MAX_ROWS, c.hiddenDim());
-        up = backend.allocate(MAX_ROWS, c.hiddenDim());
-        picked = backend.allocate(MAX_ROWS, c.dim());
-        logits = backend.allocate(MAX_ROWS, c.vocabSize());
+        x = backend.allocate(capacity, c.dim());
+        xb = backend.allocate(capacity, c.dim());
+        q = backend.allocate(capacity, c.queryDim());
+        k = backend.allocate(capacity, c.kvDim());
+        v = backend.allocate(capacity, c.kvDim());
+        att = backend.allocate(capacity, c.queryDim());
+        gate = backend.allocate(capacity, c.hiddenDim());
+        up = backend.allocate(capacity, c.hiddenDim());
+        picked = backend.allocate(capacity, c.dim());
+        logits = backend.allocate(capacity, c.vocabSize());
     }
 
     /**
@@ -77,16 +104,14 @@ public final class BatchedForward implements AutoCloseable {
      * {@code allLogits}, else {@code [1, vocab]}. Each session appears at most once.
      */
     public List<float[][]> forward(List<Segment> segments) {
-        if (closed) {
-            throw new IllegalStateException("batched forward pass already closed");
-        }
+        checkOpen();
         check(segments);
         List<float[][]> out = new ArrayList<>(segments.size());
         List<Segment> pass = new ArrayList<>();
         int rows = 0;
         for (Segment s : segments) {
-            if (rows + s.tokens().length > MAX_ROWS) {
-                out.addAll(run(pass, rows));
+            if (rows + s.tokens().length > capacity) {
+                out.addAll(run(pass, rows, true));
                 pass.clear();
                 rows = 0;
             }
@@ -94,9 +119,19 @@ public final class BatchedForward implements AutoCloseable {
             rows += s.tokens().length;
         }
         if (!pass.isEmpty()) {
-            out.addAll(run(pass, rows));
+            out.addAll(run(pass, rows, true));
         }
         return out;
+    }
+
+    /**
+     * Runs one already checked segment as one pass, computing its logits only when {@code wantLogits}: the
+     * chunks of a prefill before the last need none. Returns its logits, or null without them.
+     */
+    float[][] forwardOne(Segment segment, boolean wantLogits) {
+        checkOpen();
+        List<float[][]> out = run(List.of(segment), segment.tokens().length, wantLogits);
+        return wantLogits ? out.getFirst() : null;
     }
 
     /** Checks every segment before any pass runs, so that a bad one leaves every KV cache as it was. */
@@ -109,17 +144,12 @@ public final class BatchedForward implements AutoCloseable {
             if (!seen.add(s.session())) {
                 throw new IllegalArgumentException("segments: a session appears twice (expected: at most once)");
             }
-            KvCache cache = s.session().cache();
-            cache.checkOpen();
-            if (cache.length() + s.tokens().length > cache.capacity()) {
-                throw new IllegalArgumentException("tokens: " + s.tokens().length + " at position " + cache.length()
-                        + " (expected: at most " + (cache.capacity() - cache.length()) + " to fit the context of "
-                        + cache.capacity() + ")");
-            }
+            s.session().cache().checkRoom(s.tokens().length);
         }
     }
 
-    private List<float[][]> run(List<Segment> segments, int rows) {
+    /** One pass over {@code rows ≤ capacity} rows: embedding, every block, final norm, then the wanted logits. */
+    private List<float[][]> run(List<Segment> segments, int rows, boolean wantLogits) {
         LlamaConfig c = model.config();
         int[] tokens = new int[rows];
         int offset = 0;
@@ -139,6 +169,10 @@ public final class BatchedForward implements AutoCloseable {
                 backend.addBias(k, w.keyBias(), rows);
                 backend.addBias(v, w.valueBias(), rows);
             }
+            if (w.queryNorm() != null) {
+                backend.headRmsnorm(q, w.queryNorm(), c.rmsEps(), rows, c.headSize());
+                backend.headRmsnorm(k, w.keyNorm(), c.rmsEps(), rows, c.headSize());
+            }
             attendPerSession(segments, l);
             backend.matmul(w.output(), att, xb, rows);
             backend.add(x, xb, rows);
@@ -153,32 +187,44 @@ public final class BatchedForward implements AutoCloseable {
         for (Segment s : segments) {
             s.session().cache().advance(s.tokens().length);
         }
-        return logitsOf(segments);
+        return wantLogits ? logitsOf(segments) : List.of();
     }
 
-    /** RoPE, the KV cache append and attention for each session's rows, through its own scratch buffers. */
+    /**
+     * RoPE, the KV cache append and attention for each session's rows. The kernels work on a buffer's first
+     * rows, so the segment at row 0 works in place and the others through a segment-sized scratch.
+     */
     private void attendPerSession(List<Segment> segments, int layer) {
-        LlamaConfig c = model.config();
         int offset = 0;
         for (Segment s : segments) {
-            InferenceSession session = s.session();
-            KvCache cache = session.cache();
             int n = s.tokens().length;
-            int pos = cache.length();
-            DeviceBuffer sq = session.queryScratch();
-            DeviceBuffer sk = session.keyScratch();
-            DeviceBuffer satt = session.attentionScratch();
-            backend.copyRows(q, offset, sq, 0, n);
-            backend.copyRows(k, offset, sk, 0, n);
-            backend.rope(sq, n, c.headSize(), pos, model.ropeCos(), model.ropeSin(), c.ropeStyle());
-            backend.rope(sk, n, c.headSize(), pos, model.ropeCos(), model.ropeSin(), c.ropeStyle());
-            backend.copyRows(sk, 0, cache.keys(layer), pos, n);
-            backend.copyRows(v, offset, cache.values(layer), pos, n);
-            backend.attention(sq, cache.keys(layer), cache.values(layer), satt, n, pos, c.heads(), c.kvHeads(),
-                    c.headSize());
-            backend.copyRows(satt, 0, att, offset, n);
+            KvCache cache = s.session().cache();
+            backend.copyRows(v, offset, cache.values(layer), cache.length(), n);
+            if (offset == 0) {
+                attend(cache, layer, q, k, att, n);
+            } else {
+                SegmentScratch sc = scratch();
+                backend.copyRows(q, offset, sc.q, 0, n);
+                backend.copyRows(k, offset, sc.k, 0, n);
+                attend(cache, layer, sc.q, sc.k, sc.att, n);
+                backend.copyRows(sc.att, 0, att, offset, n);
+            }
             offset += n;
         }
+    }
+
+    /**
+     * Rotates the first {@code n} rows of {@code sq, sk}, appends the keys to the cache (which already holds
+     * these rows' values) and attends into {@code satt}.
+     */
+    private void attend(KvCache cache, int layer, DeviceBuffer sq, DeviceBuffer sk, DeviceBuffer satt, int n) {
+        LlamaConfig c = model.config();
+        int pos = cache.length();
+        backend.rope(sq, n, c.headSize(), pos, model.ropeCos(), model.ropeSin(), c.ropeStyle());
+        backend.rope(sk, n, c.headSize(), pos, model.ropeCos(), model.ropeSin(), c.ropeStyle());
+        backend.copyRows(sk, 0, cache.keys(layer), pos, n);
+        backend.attention(sq, cache.keys(layer), cache.values(layer), satt, n, pos, c.heads(), c.kvHeads(),
+                c.headSize());
     }
 
     private List<float[][]> logitsOf(List<Segment> segments) {
@@ -205,6 +251,21 @@ public final class BatchedForward implements AutoCloseable {
         return out;
     }
 
+    private SegmentScratch scratch() {
+        if (scratch == null) {
+            LlamaConfig c = model.config();
+            scratch = new SegmentScratch(backend.allocate(MAX_SEGMENT_TOKENS, c.queryDim()),
+                    backend.allocate(MAX_SEGMENT_TOKENS, c.kvDim()), backend.allocate(MAX_SEGMENT_TOKENS, c.queryDim()));
+        }
+        return scratch;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("forward pass already closed");
+        }
+    }
+
     @Override
     public void close() {
         if (!closed) {
@@ -212,6 +273,17 @@ public final class BatchedForward implements AutoCloseable {
             for (DeviceBuffer b : new DeviceBuffer[] {x, xb, q, k, v, att, gate, up, picked, logits}) {
                 backend.free(b);
             }
+            if (scratch != null) {
+                backend.free(scratch.q);
+                backend.free(scratch.k);
+                backend.free(scratch.att);
+            }
         }
+    }
+
+    /** Where a segment that does not start at row 0 runs RoPE and attention. */
+    private record SegmentScratch(DeviceBuffer q,   // [MAX_SEGMENT_TOKENS, queryDim]
+                                  DeviceBuffer k,   // [MAX_SEGMENT_TOKENS, kvDim]
+                                  DeviceBuffer att) { // [MAX_SEGMENT_TOKENS, queryDim]
     }
 }

@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Writes Llama models as GGUF: the hyperparameter and tokenizer metadata, and tensors in a chosen type. */
+/** Writes Llama-family models as GGUF: the hyperparameter and tokenizer metadata, and tensors in a chosen type. */
 public final class GgufExport {
+
+    /** The tensor of RoPE frequency divisors llama.cpp's converter writes for Llama 3.x: {@code [headSize / 2]}. */
+    public static final String ROPE_FREQS = "rope_freqs.weight";
 
     private GgufExport() {
     }
@@ -62,8 +65,7 @@ public final class GgufExport {
         if (layers < 1 || layers > c.layers()) {
             throw new IllegalArgumentException("layers: " + layers + " (expected: 1.." + c.layers() + ")");
         }
-        LlamaConfig kept = new LlamaConfig(c.architecture(), c.dim(), c.hiddenDim(), layers, c.heads(), c.kvHeads(),
-                c.headSize(), c.vocabSize(), c.contextLength(), c.ropeTheta(), c.rmsEps(), c.ropeStyle());
+        LlamaConfig kept = c.withLayers(layers);
         String name = model.path().getFileName() + (layers < c.layers() ? ", first " + layers + " layers" : "")
                 + " as " + type.name();
         GgufWriter writer = writerFor(kept, model.tokenizer(), name);
@@ -76,7 +78,18 @@ public final class GgufExport {
             boolean convertible = tensor.dims().length == 2 && tensor.cols() % type.blockSize() == 0;
             writer.addQuantized(tensor.name(), convertible ? type : GgmlType.F32, tensor.dims(), values);
         }
+        if (!model.tensors().containsKey(ROPE_FREQS)) {
+            addRopeScaling(writer, c); // scaling that came from metadata travels as the tensor
+        }
         writer.write(out);
+    }
+
+    /** Adds {@code config}'s RoPE divisors as {@code rope_freqs.weight}, as llama.cpp's converter writes them. */
+    static void addRopeScaling(GgufWriter writer, LlamaConfig config) {
+        if (config.ropeScaling().scaled()) {
+            writer.addQuantized(ROPE_FREQS, GgmlType.F32, new long[] {config.headSize() / 2},
+                    config.ropeScaling().divisors());
+        }
     }
 
     /** The block index of a {@code blk.N.*} tensor, or -1 for the tensors outside the blocks. */

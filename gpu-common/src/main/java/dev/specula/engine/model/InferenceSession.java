@@ -1,49 +1,35 @@
 package dev.specula.engine.model;
 
-import dev.specula.engine.kernel.Backend;
-import dev.specula.engine.kernel.DeviceBuffer;
-
 import java.util.Arrays;
 
 /**
- * One sequence being generated: its KV cache and the scratch buffers of the forward pass. Not thread-safe;
- * one thread drives a session at a time.
+ * One sequence being generated: its KV cache, and a forward pass of its own for when it runs alone (the
+ * {@link BatchedForward} pass with this session as the only segment). Not thread-safe; one thread drives a
+ * session at a time.
  */
 public final class InferenceSession implements AutoCloseable {
 
-    /** Tokens processed per pass through the layers; longer inputs run in chunks of this size. */
-    public static final int MAX_BATCH = 16;
+    /**
+     * Tokens per pass when an input is longer than one segment (a long prompt): a multiple of the four tokens
+     * the vector backend's matmul takes together, and no more than the rows of the session's pass.
+     */
+    static final int PREFILL_CHUNK = 16;
+
+    static {
+        if (PREFILL_CHUNK > BatchedForward.MAX_SEGMENT_TOKENS) {
+            throw new AssertionError("PREFILL_CHUNK " + PREFILL_CHUNK + " (expected: <= MAX_SEGMENT_TOKENS)");
+        }
+    }
 
     private final Transformer model;
-    private final Backend backend;
     private final KvCache cache;
-    private final DeviceBuffer x;      // [MAX_BATCH, dim] residual stream
-    private final DeviceBuffer xb;     // [MAX_BATCH, dim]
-    private final DeviceBuffer q;      // [MAX_BATCH, heads * headSize]
-    private final DeviceBuffer k;      // [MAX_BATCH, kvDim]
-    private final DeviceBuffer v;      // [MAX_BATCH, kvDim]
-    private final DeviceBuffer att;    // [MAX_BATCH, heads * headSize]
-    private final DeviceBuffer gate;   // [MAX_BATCH, hiddenDim]
-    private final DeviceBuffer up;     // [MAX_BATCH, hiddenDim]
-    private final DeviceBuffer last;   // [1, dim]
-    private final DeviceBuffer logits; // [MAX_BATCH, vocab]
+    private final BatchedForward pass; // rows: BatchedForward.MAX_SEGMENT_TOKENS
     private boolean closed;
 
     InferenceSession(Transformer model, KvCache cache) {
         this.model = model;
-        this.backend = model.backend();
         this.cache = cache;
-        LlamaConfig c = model.config();
-        x = backend.allocate(MAX_BATCH, c.dim());
-        xb = backend.allocate(MAX_BATCH, c.dim());
-        q = backend.allocate(MAX_BATCH, c.queryDim());
-        k = backend.allocate(MAX_BATCH, c.kvDim());
-        v = backend.allocate(MAX_BATCH, c.kvDim());
-        att = backend.allocate(MAX_BATCH, c.queryDim());
-        gate = backend.allocate(MAX_BATCH, c.hiddenDim());
-        up = backend.allocate(MAX_BATCH, c.hiddenDim());
-        last = backend.allocate(1, c.dim());
-        logits = backend.allocate(MAX_BATCH, c.vocabSize());
+        this.pass = new BatchedForward(model, BatchedForward.MAX_SEGMENT_TOKENS);
     }
 
     /** Positions already in the KV cache: the next token goes at this position. */
@@ -80,69 +66,29 @@ public final class InferenceSession implements AutoCloseable {
         return forwardLast(new int[] {token});
     }
 
+    /**
+     * Runs the tokens in one pass when they fit one segment ({@link BatchedForward#MAX_SEGMENT_TOKENS}: a block
+     * to verify), else in passes of {@link #PREFILL_CHUNK}.
+     */
     private float[][] forward(int[] tokens, boolean allLogits) {
-        cache.checkOpen();
         if (tokens.length == 0) {
             throw new IllegalArgumentException("tokens: empty (expected: at least one token)");
         }
-        if (position() + tokens.length > capacity()) {
-            throw new IllegalArgumentException("tokens: " + tokens.length + " at position " + position()
-                    + " (expected: at most " + (capacity() - position()) + " to fit the context of " + capacity() + ")");
-        }
-        int vocab = model.config().vocabSize();
-        float[][] out = new float[allLogits ? tokens.length : 1][vocab];
-        for (int start = 0; start < tokens.length; start += MAX_BATCH) {
-            int n = Math.min(MAX_BATCH, tokens.length - start);
-            int[] chunk = Arrays.copyOfRange(tokens, start, start + n);
-            boolean lastChunk = start + n == tokens.length;
-            runLayers(chunk);
+        cache.checkRoom(tokens.length); // before any pass, so a bad call leaves the cache as it was
+        float[][] out = new float[allLogits ? tokens.length : 1][];
+        int chunk = tokens.length <= BatchedForward.MAX_SEGMENT_TOKENS ? tokens.length : PREFILL_CHUNK;
+        for (int start = 0; start < tokens.length; start += chunk) {
+            int end = Math.min(tokens.length, start + chunk);
+            boolean lastChunk = end == tokens.length;
+            var segment = new BatchedForward.Segment(this, Arrays.copyOfRange(tokens, start, end), allLogits);
+            float[][] logits = pass.forwardOne(segment, allLogits || lastChunk);
             if (allLogits) {
-                backend.matmul(model.classifier(), x, logits, n);
-                for (int i = 0; i < n; i++) {
-                    backend.read(logits, i, out[start + i]);
-                }
+                System.arraycopy(logits, 0, out, start, logits.length);
             } else if (lastChunk) {
-                backend.copyRows(x, n - 1, last, 0, 1);
-                backend.matmul(model.classifier(), last, logits, 1);
-                backend.read(logits, 0, out[0]);
+                out[0] = logits[0];
             }
         }
         return out;
-    }
-
-    /** Pushes {@code n ≤ MAX_BATCH} tokens through every block, leaving the final-normed states in {@code x}. */
-    private void runLayers(int[] tokens) {
-        LlamaConfig c = model.config();
-        int n = tokens.length;
-        int startPos = cache.length();
-        backend.embed(model.tokenEmbedding(), tokens, x);
-        for (int l = 0; l < c.layers(); l++) {
-            LayerWeights w = model.layer(l);
-            backend.rmsnorm(x, w.attentionNorm(), c.rmsEps(), xb, n);
-            backend.matmul(w.query(), xb, q, n);
-            backend.matmul(w.key(), xb, k, n);
-            backend.matmul(w.value(), xb, v, n);
-            if (w.queryBias() != null) {
-                backend.addBias(q, w.queryBias(), n);
-                backend.addBias(k, w.keyBias(), n);
-                backend.addBias(v, w.valueBias(), n);
-            }
-            backend.rope(q, n, c.headSize(), startPos, model.ropeCos(), model.ropeSin(), c.ropeStyle());
-            backend.rope(k, n, c.headSize(), startPos, model.ropeCos(), model.ropeSin(), c.ropeStyle());
-            backend.copyRows(k, 0, cache.keys(l), startPos, n);
-            backend.copyRows(v, 0, cache.values(l), startPos, n);
-            backend.attention(q, cache.keys(l), cache.values(l), att, n, startPos, c.heads(), c.kvHeads(), c.headSize());
-            backend.matmul(w.output(), att, xb, n);
-            backend.add(x, xb, n);
-            backend.rmsnorm(x, w.ffnNorm(), c.rmsEps(), xb, n);
-            backend.matmul(w.gate(), xb, gate, n);
-            backend.matmul(w.up(), xb, up, n);
-            backend.swiglu(gate, up, n);
-            backend.matmul(w.down(), gate, xb, n);
-            backend.add(x, xb, n);
-        }
-        backend.rmsnorm(x, model.outputNorm(), c.rmsEps(), x, n);
-        cache.advance(n);
     }
 
     KvCache cache() {
@@ -153,30 +99,13 @@ public final class InferenceSession implements AutoCloseable {
         return model;
     }
 
-    /** Per-session scratch a batched pass uses for this session's rows: {@code [MAX_BATCH, queryDim]}. */
-    DeviceBuffer queryScratch() {
-        return q;
-    }
-
-    /** {@code [MAX_BATCH, kvDim]}. */
-    DeviceBuffer keyScratch() {
-        return k;
-    }
-
-    /** {@code [MAX_BATCH, queryDim]}. */
-    DeviceBuffer attentionScratch() {
-        return att;
-    }
-
-    /** Frees the KV cache and scratch buffers. */
+    /** Frees the KV cache and the session's pass buffers. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             cache.close();
-            for (DeviceBuffer b : new DeviceBuffer[] {x, xb, q, k, v, att, gate, up, last, logits}) {
-                backend.free(b);
-            }
+            pass.close();
         }
     }
 }

@@ -47,6 +47,15 @@ public final class KvCache implements AutoCloseable {
         length = newLength;
     }
 
+    /** Checks that the cache is open and has room for {@code tokens} more positions. */
+    void checkRoom(int tokens) {
+        checkOpen();
+        if (length + tokens > capacity) {
+            throw new IllegalArgumentException("tokens: " + tokens + " at position " + length + " (expected: at most "
+                    + (capacity - length) + " to fit the context of " + capacity + ")");
+        }
+    }
+
     DeviceBuffer keys(int layer) {
         return keys[layer];
     }

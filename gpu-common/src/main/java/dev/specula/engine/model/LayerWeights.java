@@ -13,6 +13,8 @@ import dev.specula.engine.kernel.DeviceWeight;
  * @param queryBias     {@code [heads * headSize]} or null (qwen2 has Q/K/V biases)
  * @param keyBias       {@code [kvHeads * headSize]} or null
  * @param valueBias     {@code [kvHeads * headSize]} or null
+ * @param queryNorm     {@code [headSize]}, the gain of every query head's RMSNorm, or null (qwen3 has them)
+ * @param keyNorm       {@code [headSize]}, the gain of every key head's RMSNorm, or null
  * @param ffnNorm       {@code [dim]}
  * @param gate          {@code [hiddenDim, dim]} (w1)
  * @param up            {@code [hiddenDim, dim]} (w3)
@@ -20,5 +22,5 @@ import dev.specula.engine.kernel.DeviceWeight;
  */
 public record LayerWeights(DeviceWeight attentionNorm, DeviceWeight query, DeviceWeight key, DeviceWeight value,
                            DeviceWeight output, DeviceWeight queryBias, DeviceWeight keyBias, DeviceWeight valueBias,
-                           DeviceWeight ffnNorm, DeviceWeight gate, DeviceWeight up, DeviceWeight down) {
+                           DeviceWeight queryNorm, DeviceWeight keyNorm, DeviceWeight ffnNorm, DeviceWeight gate, DeviceWeight up, DeviceWeight down) {
 }

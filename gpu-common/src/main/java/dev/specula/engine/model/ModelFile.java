@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * A model file opened for inference, whatever its format (GGUF v3 or llama2.c {@code .bin}, told apart by
@@ -34,8 +34,7 @@ import java.util.Set;
 public record ModelFile(Path path, LlamaConfig config, Map<String, WeightTensor> tensors, Tokenizer tokenizer,
                         AutoCloseable source) implements AutoCloseable {
 
-    /** Architectures that run as Llama: they differ only in metadata (and qwen2's Q/K/V biases, RoPE style). */
-    public static final Set<String> ARCHITECTURES = Set.of("llama", "mistral", "qwen2");
+    private static final String CHAT_TEMPLATE_KEY = "tokenizer.chat_template";
 
     /**
      * Opens {@code model}. A llama2.c checkpoint needs {@code tokenizer} (a llama2.c {@code tokenizer.bin});
@@ -46,6 +45,14 @@ public record ModelFile(Path path, LlamaConfig config, Map<String, WeightTensor>
             throw new ModelFormatException(model, "no such model file");
         }
         return isGguf(model) ? openGguf(model, tokenizer) : openLlama2c(model, tokenizer);
+    }
+
+    /** The chat template the file carries ({@code tokenizer.chat_template}), if it is a GGUF that has one. */
+    public Optional<String> chatTemplate() {
+        if (source instanceof GgufFile gguf && gguf.metadata().contains(CHAT_TEMPLATE_KEY)) {
+            return Optional.of(gguf.metadata().getString(CHAT_TEMPLATE_KEY));
+        }
+        return Optional.empty();
     }
 
     /** Loads the weights on {@code backend}. */
@@ -108,7 +115,7 @@ public record ModelFile(Path path, LlamaConfig config, Map<String, WeightTensor>
         GgufFile gguf = GgufFile.open(model);
         try {
             GgufMetadata meta = gguf.metadata();
-            LlamaConfig config = configOf(model, meta, gguf);
+            LlamaConfig config = GgufHyperparameters.read(model, gguf);
             Tokenizer tokenizer = tokenizerFile != null
                     ? SentencePieceTokenizer.fromLlama2cFile(tokenizerFile, config.vocabSize())
                     : Tokenizers.fromGguf(meta, model);
@@ -120,33 +127,6 @@ public record ModelFile(Path path, LlamaConfig config, Map<String, WeightTensor>
         } catch (RuntimeException e) {
             gguf.close();
             throw e;
-        }
-    }
-
-    private static LlamaConfig configOf(Path model, GgufMetadata meta, GgufFile gguf) {
-        if (!meta.contains("general.architecture")) {
-            throw new ModelFormatException(model, "no general.architecture in the metadata");
-        }
-        String arch = meta.getString("general.architecture");
-        if (!ARCHITECTURES.contains(arch)) {
-            throw new ModelFormatException(model, "unsupported architecture " + arch + " (supported: "
-                    + ARCHITECTURES.stream().sorted().toList() + ")");
-        }
-        try {
-            int dim = meta.getInt(arch + ".embedding_length");
-            int heads = meta.getInt(arch + ".attention.head_count");
-            int headSize = meta.getInt(arch + ".attention.key_length", dim / heads);
-            int vocab = meta.contains(arch + ".vocab_size") ? meta.getInt(arch + ".vocab_size")
-                    : gguf.tensor("token_embd.weight").rows();
-            return new LlamaConfig(arch, dim, meta.getInt(arch + ".feed_forward_length"),
-                    meta.getInt(arch + ".block_count"), heads,
-                    meta.getInt(arch + ".attention.head_count_kv", heads), headSize, vocab,
-                    meta.getInt(arch + ".context_length"),
-                    (float) meta.getDouble(arch + ".rope.freq_base", 10000.0),
-                    (float) meta.getDouble(arch + ".attention.layer_norm_rms_epsilon", 1e-5),
-                    arch.equals("qwen2") ? RopeStyle.NEOX : RopeStyle.INTERLEAVED);
-        } catch (RuntimeException e) {
-            throw new ModelFormatException(model, "bad " + arch + " hyperparameters: " + e.getMessage(), e);
         }
     }
 

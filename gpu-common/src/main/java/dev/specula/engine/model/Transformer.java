@@ -8,10 +8,11 @@ import dev.specula.engine.tensor.WeightTensor;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A Llama-architecture model loaded on a backend: weights uploaded once, RoPE tables, and sessions that each
+ * A Llama-family model ({@link Architecture}) loaded on a backend: weights uploaded once, RoPE tables, and sessions that each
  * own a KV cache. Thread-safe for distinct sessions.
  */
 public final class Transformer {
@@ -39,21 +40,9 @@ public final class Transformer {
         int dim = config.dim();
         this.tokenEmbedding = bind.required("token_embd.weight", dim, config.vocabSize());
         this.layers = new LayerWeights[config.layers()];
+        Architecture architecture = Architecture.of(config.architecture());
         for (int l = 0; l < config.layers(); l++) {
-            String p = "blk." + l + ".";
-            layers[l] = new LayerWeights(
-                    bind.required(p + "attn_norm.weight", dim),
-                    bind.required(p + "attn_q.weight", dim, config.queryDim()),
-                    bind.required(p + "attn_k.weight", dim, config.kvDim()),
-                    bind.required(p + "attn_v.weight", dim, config.kvDim()),
-                    bind.required(p + "attn_output.weight", config.queryDim(), dim),
-                    bind.optional(p + "attn_q.bias", config.queryDim()),
-                    bind.optional(p + "attn_k.bias", config.kvDim()),
-                    bind.optional(p + "attn_v.bias", config.kvDim()),
-                    bind.required(p + "ffn_norm.weight", dim),
-                    bind.required(p + "ffn_gate.weight", dim, config.hiddenDim()),
-                    bind.required(p + "ffn_up.weight", dim, config.hiddenDim()),
-                    bind.required(p + "ffn_down.weight", config.hiddenDim(), dim));
+            layers[l] = bindLayer(bind, architecture, "blk." + l + ".");
         }
         this.outputNorm = bind.required("output_norm.weight", dim);
         DeviceWeight output = bind.optional("output.weight", dim, config.vocabSize());
@@ -61,6 +50,40 @@ public final class Transformer {
         this.ropeCos = backend.allocate(config.contextLength(), config.headSize() / 2);
         this.ropeSin = backend.allocate(config.contextLength(), config.headSize() / 2);
         fillRopeTables();
+    }
+
+    /** One block's weights, under the names and in the layout of {@code architecture}'s files. */
+    private LayerWeights bindLayer(TensorBinder bind, Architecture architecture, String p) {
+        int dim = config.dim();
+        DeviceWeight attentionNorm = bind.required(p + "attn_norm.weight", dim);
+        DeviceWeight[] qkv;    // [queryDim, dim], [kvDim, dim], [kvDim, dim]
+        DeviceWeight[] gateUp; // [hiddenDim, dim] twice
+        if (architecture.fusedProjections()) {
+            qkv = bind.split(p + "attn_qkv.weight", dim, List.of(p + "attn_q.weight", p + "attn_k.weight",
+                    p + "attn_v.weight"), config.queryDim(), config.kvDim(), config.kvDim());
+        } else {
+            qkv = new DeviceWeight[] {bind.required(p + "attn_q.weight", dim, config.queryDim()),
+                    bind.required(p + "attn_k.weight", dim, config.kvDim()),
+                    bind.required(p + "attn_v.weight", dim, config.kvDim())};
+        }
+        DeviceWeight output = bind.required(p + "attn_output.weight", config.queryDim(), dim);
+        DeviceWeight queryBias = bind.optional(p + "attn_q.bias", config.queryDim());
+        DeviceWeight keyBias = bind.optional(p + "attn_k.bias", config.kvDim());
+        DeviceWeight valueBias = bind.optional(p + "attn_v.bias", config.kvDim());
+        boolean norms = architecture.headNorms();
+        DeviceWeight queryNorm = norms ? bind.required(p + "attn_q_norm.weight", config.headSize()) : null;
+        DeviceWeight keyNorm = norms ? bind.required(p + "attn_k_norm.weight", config.headSize()) : null;
+        DeviceWeight ffnNorm = bind.required(p + "ffn_norm.weight", dim);
+        if (architecture.fusedProjections()) {
+            gateUp = bind.split(p + "ffn_up.weight", dim, List.of(p + "ffn_gate.weight", p + "ffn_up.weight"),
+                    config.hiddenDim(), config.hiddenDim());
+        } else {
+            gateUp = new DeviceWeight[] {bind.required(p + "ffn_gate.weight", dim, config.hiddenDim()),
+                    bind.required(p + "ffn_up.weight", dim, config.hiddenDim())};
+        }
+        return new LayerWeights(attentionNorm, qkv[0], qkv[1], qkv[2], output, queryBias, keyBias, valueBias,
+                queryNorm, keyNorm, ffnNorm, gateUp[0], gateUp[1],
+                bind.required(p + "ffn_down.weight", config.hiddenDim(), dim));
     }
 
     public LlamaConfig config() {
@@ -138,11 +161,25 @@ public final class Transformer {
             if (tensor == null) {
                 return null;
             }
+            checkShape(tensor, dims);
+            return backend.load(tensor);
+        }
+
+        /** Loads the fused matrix {@code name} {@code [sum of rows, cols]} as one weight per row range. */
+        DeviceWeight[] split(String name, int cols, List<String> partNames, int... rows) {
+            WeightTensor fused = tensors.get(name);
+            if (fused == null) {
+                throw new ModelFormatException(file, "missing tensor " + name);
+            }
+            checkShape(fused, cols, Arrays.stream(rows).sum());
+            return FusedWeights.splitRows(fused, partNames, rows).stream().map(backend::load).toArray(DeviceWeight[]::new);
+        }
+
+        private void checkShape(WeightTensor tensor, long... dims) {
             if (!Arrays.equals(tensor.dims(), dims)) {
-                throw new ModelFormatException(file, "tensor " + name + " has shape " + Arrays.toString(tensor.dims())
+                throw new ModelFormatException(file, "tensor " + tensor.name() + " has shape " + Arrays.toString(tensor.dims())
                         + " (expected: " + Arrays.toString(dims) + " from the model's hyperparameters)");
             }
-            return backend.load(tensor);
         }
     }
 }

@@ -54,11 +54,20 @@ public final class TensorCodec {
                     }
                 }
             }
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K -> KQuantCodec.dequantize(type, data,
+                    type.bytesFor(first), dst, dstOffset, count / type.blockSize());
         }
     }
 
-    /** Encodes {@code values} (a multiple of the block size long) as {@code type}, little-endian. */
+    /**
+     * Encodes {@code values} (a multiple of the block size long) as {@code type}, little-endian. Only
+     * {@linkplain GgmlType#encodable() encodable} types: K-quants are read, not written.
+     */
     public static byte[] quantize(GgmlType type, float[] values) {
+        if (!type.encodable()) {
+            throw new IllegalArgumentException("type: " + type + " (expected: one of F32, F16, BF16, Q8_0, Q4_0;"
+                    + " the engine reads K-quants but does not write them: quantize with llama.cpp's llama-quantize)");
+        }
         checkBlockAligned(type, 0, values.length);
         byte[] out = new byte[Math.toIntExact(type.bytesFor(values.length))];
         MemorySegment seg = MemorySegment.ofArray(out);
@@ -108,6 +117,7 @@ public final class TensorCodec {
                     }
                 }
             }
+            default -> throw new AssertionError(type); // refused above
         }
         return out;
     }

@@ -7,7 +7,6 @@ import dev.specula.engine.gguf.GgufValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,61 +14,91 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.PriorityQueue;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * GPT-2 byte-level BPE: the text is split by GPT-2's pre-tokenizer regex, each piece's UTF-8 bytes are
- * written as byte-level characters ({@code bytes_to_unicode}), and within each piece the adjacent pair with
- * the lowest merge rank is merged (the leftmost on ties, as llama.cpp does) until no pair has a rank.
- * There is no dummy prefix: {@code decode(encode(s))} is {@code s}. Results are not cached.
+ * Byte-level BPE (GPT-2, Llama 3, Qwen 2): special tokens written in the text are split out first
+ * ({@link SpecialTokens}), the rest is split into words by the vocabulary's {@link PreTokenizer}, each word's
+ * UTF-8 bytes are written as byte-level characters ({@code bytes_to_unicode}), and within each word the
+ * adjacent pair with the lowest merge rank is merged (the leftmost on ties, as llama.cpp does) until no pair
+ * has a rank. There is no dummy prefix: {@code decode(encode(s))} is {@code s}.
+ *
+ * <p>The tokens of recent words are memoised (a bounded, thread-safe map), since natural text repeats words;
+ * results do not depend on it.
  */
 public final class Gpt2BpeTokenizer implements Tokenizer {
 
-    /** GPT-2's pre-tokenizer; UNICODE_CHARACTER_CLASS makes \s Unicode-aware as in Python's regex. */
-    private static final Pattern PRE_TOKENIZER = Pattern.compile(
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
-            Pattern.UNICODE_CHARACTER_CLASS);
-    /** The {@code tokenizer.ggml.pre} value for this pre-tokenizer. */
-    static final String PRE_GPT2 = "gpt-2";
+    /** Words memoised before the memo is cleared; bounds its memory to a few MB. */
+    private static final int WORD_CACHE_LIMIT = 1 << 16;
 
     private final Vocabulary vocab;
     private final List<String> merges;
-    /** "left right" → rank (its index in the merge list; lower merges first). */
+    /** "left right" → rank (its index in the merge list; lower merges first); empty when mergeTable is used. */
     private final Map<String, Integer> ranks;
+    /** The same merges on token ids, or null when some byte or merge is not a token (then strings are merged). */
+    private final MergeTable mergeTable;
     private final byte[][] bytes;
+    private final PreTokenizer preTokenizer;
+    private final boolean addBos;
+    private final boolean addEos;
+    private final SpecialTokens specialTokens;
+    /** Word → its tokens. */
+    private final Map<String, int[]> wordCache = new ConcurrentHashMap<>();
 
-    /** A tokenizer without an unknown token; see {@link #Gpt2BpeTokenizer(List, List, TokenType[], int, int, int)}. */
+    /** A GPT-2 tokenizer without an unknown token; see {@link #Gpt2BpeTokenizer(List, List, TokenType[], int, int, int)}. */
     public Gpt2BpeTokenizer(List<String> tokens, List<String> merges, TokenType[] types, int bosId, int eosId) {
         this(tokens, merges, types, bosId, eosId, -1);
     }
 
     /**
-     * A tokenizer over byte-level pieces.
+     * A tokenizer with GPT-2's pre-tokenizer whose models expect BOS and no EOS (Specula's own family).
      *
-     * @param tokens    the pieces in byte-level characters (e.g. {@code "Ġthe"})
-     * @param merges    the merge rules in rank order, each two pieces separated by one space ({@code "Ġ t"})
-     * @param unknownId the unknown token, or -1 for none
-     * @throws IllegalArgumentException when a merge is malformed, lengths differ or an id is out of range
+     * @see #Gpt2BpeTokenizer(List, List, TokenType[], int, int, int, PreTokenizer, boolean, boolean)
      */
     public Gpt2BpeTokenizer(List<String> tokens, List<String> merges, TokenType[] types, int bosId, int eosId,
                             int unknownId) {
+        this(tokens, merges, types, bosId, eosId, unknownId, PreTokenizer.GPT2, true, false);
+    }
+
+    /**
+     * A tokenizer over byte-level pieces.
+     *
+     * @param tokens       the pieces in byte-level characters (e.g. {@code "Ġthe"})
+     * @param merges       the merge rules in rank order, each two pieces separated by one space ({@code "Ġ t"})
+     * @param unknownId    the unknown token, or -1 for none
+     * @param preTokenizer how text is split into words
+     * @param addBos       whether the model expects BOS in front of a text
+     * @param addEos       whether the model expects EOS after a text
+     * @throws IllegalArgumentException when a merge is malformed, lengths differ or an id is out of range
+     */
+    public Gpt2BpeTokenizer(List<String> tokens, List<String> merges, TokenType[] types, int bosId, int eosId,
+                            int unknownId, PreTokenizer preTokenizer, boolean addBos, boolean addEos) {
         this.vocab = new Vocabulary(tokens, types, bosId, eosId, unknownId);
+        this.preTokenizer = preTokenizer;
+        this.addBos = addBos;
+        this.addEos = addEos;
         this.merges = List.copyOf(merges);
-        this.ranks = HashMap.newHashMap(merges.size());
         for (int i = 0; i < this.merges.size(); i++) {
             String merge = this.merges.get(i);
             int space = merge.indexOf(' ');
             if (space <= 0 || space == merge.length() - 1 || merge.indexOf(' ', space + 1) >= 0) {
-                throw new IllegalArgumentException("merge " + i + " \"" + merge
+                throw new IllegalArgumentException(TokenizerGguf.MERGES + "[" + i + "] \"" + merge
                         + "\" (expected: two pieces separated by one space)");
             }
-            ranks.putIfAbsent(merge, i);
+        }
+        this.mergeTable = MergeTable.of(vocab, this.merges);
+        // The string ranks are needed only where merging on ids does not apply.
+        this.ranks = mergeTable != null ? Map.of() : HashMap.newHashMap(merges.size());
+        if (mergeTable == null) {
+            for (int i = 0; i < this.merges.size(); i++) {
+                ranks.putIfAbsent(this.merges.get(i), i);
+            }
         }
         this.bytes = new byte[vocab.size()][];
         for (int i = 0; i < vocab.size(); i++) {
             bytes[i] = surface(i);
         }
+        this.specialTokens = new SpecialTokens(vocab);
     }
 
     private byte[] surface(int token) {
@@ -97,21 +126,23 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
 
     /**
      * Reads GGUF metadata with {@code tokenizer.ggml.model = "gpt2"}: tokens, merges, BOS and EOS ids are
-     * required; token types default to NORMAL; {@code tokenizer.ggml.pre}, when present, must be
-     * {@code "gpt-2"} since that is the only pre-tokenizer implemented.
+     * required; token types default to NORMAL; {@code tokenizer.ggml.pre} names the pre-tokenizer
+     * ({@code "gpt-2"} when absent); {@code add_bos_token} and {@code add_eos_token} default as in llama.cpp
+     * (BOS for Llama 3 only, EOS never).
      *
      * @param fileForErrors the GGUF file, named in error messages
-     * @throws ModelFormatException when a key is missing or has the wrong type or size
+     * @throws ModelFormatException when a key is missing, has the wrong type or size, or names a
+     *                              pre-tokenizer Specula does not implement
      */
     public static Gpt2BpeTokenizer fromGguf(GgufMetadata metadata, Path fileForErrors) {
         TokenizerGguf.requireModel(metadata, "gpt2", fileForErrors);
         return TokenizerGguf.reading(fileForErrors, "gpt2 tokenizer", () -> {
+            PreTokenizer pre = PreTokenizer.GPT2;
             if (metadata.contains(TokenizerGguf.PRE)) {
-                String pre = metadata.getString(TokenizerGguf.PRE);
-                if (!pre.equals(PRE_GPT2)) {
-                    throw new IllegalArgumentException(TokenizerGguf.PRE + " is \"" + pre + "\" (expected: \""
-                            + PRE_GPT2 + "\", the only pre-tokenizer supported)");
-                }
+                String name = metadata.getString(TokenizerGguf.PRE);
+                pre = PreTokenizer.byName(name).orElseThrow(() -> new IllegalArgumentException(
+                        TokenizerGguf.PRE + " is \"" + name + "\" (expected: one of " + PreTokenizer.names()
+                                + ", the pre-tokenizers Specula implements)"));
             }
             List<String> tokens = metadata.getStringArray(TokenizerGguf.TOKENS);
             List<String> merges = metadata.getStringArray(TokenizerGguf.MERGES);
@@ -120,35 +151,67 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
                 types = new TokenType[tokens.size()];
                 Arrays.fill(types, TokenType.NORMAL);
             }
+            TokenizerGguf.requireOnePerToken(TokenizerGguf.TOKEN_TYPE, types.length, tokens.size());
             return new Gpt2BpeTokenizer(tokens, merges, types, metadata.getInt(TokenizerGguf.BOS_ID),
-                    metadata.getInt(TokenizerGguf.EOS_ID), metadata.getInt(TokenizerGguf.UNKNOWN_ID, -1));
+                    metadata.getInt(TokenizerGguf.EOS_ID), metadata.getInt(TokenizerGguf.UNKNOWN_ID, -1), pre,
+                    TokenizerGguf.readFlag(metadata, TokenizerGguf.ADD_BOS, pre.defaultAddBos()),
+                    TokenizerGguf.readFlag(metadata, TokenizerGguf.ADD_EOS, false));
         });
     }
 
     @Override
-    public int[] encode(String text) {
-        List<Integer> out = new ArrayList<>();
-        for (String word : preTokenize(text)) {
-            encodeWord(Gpt2ByteLevel.encode(word.getBytes(StandardCharsets.UTF_8)), out);
+    public int[] encode(String text, boolean parseSpecial) {
+        TokenBuffer out = new TokenBuffer(text.length() / 3);
+        for (SpecialTokens.Fragment fragment : specialTokens.partition(text, parseSpecial)) {
+            if (fragment.isToken()) {
+                out.add(fragment.token());
+            } else {
+                preTokenizer.forEachWord(fragment.text(), word -> out.addAll(encodeWord(word)));
+            }
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return out.toArray();
+    }
+
+    /** Empties the word memo, so that a benchmark can time encoding without it. */
+    void clearWordMemo() {
+        wordCache.clear();
+    }
+
+    /** The pre-tokenizer that splits text into words. */
+    public PreTokenizer preTokenizer() {
+        return preTokenizer;
     }
 
     /** The pieces GPT-2's regex splits {@code text} into; merges never cross them (a BPE trainer counts these). */
     public static List<String> preTokenize(String text) {
-        List<String> words = new ArrayList<>();
-        Matcher m = PRE_TOKENIZER.matcher(text);
-        while (m.find()) {
-            words.add(m.group());
-        }
-        return words;
+        return PreTokenizer.GPT2.split(text);
     }
 
     /** A candidate merge of symbol {@code left} with {@code right}, valid while both keep these lengths. */
     private record Bigram(int left, int right, int leftLength, int rightLength, int rank) {
     }
 
-    private void encodeWord(String word, List<Integer> out) {
+    /** The tokens of one word, from the memo when it has them. */
+    private int[] encodeWord(String word) {
+        int[] cached = wordCache.get(word);
+        if (cached != null) {
+            return cached;
+        }
+        if (wordCache.size() >= WORD_CACHE_LIMIT) {
+            wordCache.clear();
+        }
+        byte[] utf8 = word.getBytes(StandardCharsets.UTF_8);
+        int whole = preTokenizer.ignoresMerges() ? vocab.findText(Gpt2ByteLevel.encode(utf8)) : -1;
+        int[] tokens = whole >= 0 ? new int[] {whole}
+                : mergeTable != null ? mergeTable.merge(utf8)
+                : mergeWord(Gpt2ByteLevel.encode(utf8));
+        wordCache.put(word, tokens);
+        return tokens;
+    }
+
+    /** BPE over the byte-level characters of one word, merging strings. */
+    private int[] mergeWord(String word) {
+        TokenBuffer out = new TokenBuffer(word.length());
         int n = word.length();
         String[] symbol = new String[n];
         int[] prev = new int[n];
@@ -184,6 +247,7 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
         for (int i = 0; i >= 0 && n > 0; i = next[i]) {
             addSymbol(symbol[i], out);
         }
+        return out.toArray();
     }
 
     private void offer(PriorityQueue<Bigram> queue, String[] symbol, int left, int right) {
@@ -194,7 +258,7 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
     }
 
     /** The token of a merged symbol, or of each of its byte chars when the merge result is not a token. */
-    private void addSymbol(String symbol, List<Integer> out) {
+    private void addSymbol(String symbol, TokenBuffer out) {
         int id = vocab.findText(symbol);
         if (id >= 0) {
             out.add(id);
@@ -260,10 +324,20 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
     }
 
     @Override
+    public boolean addsBos() {
+        return addBos;
+    }
+
+    @Override
+    public boolean addsEos() {
+        return addEos;
+    }
+
+    @Override
     public Map<String, GgufValue> toGgufMetadata() {
         Map<String, GgufValue> out = new LinkedHashMap<>();
         out.put(TokenizerGguf.MODEL, TokenizerGguf.string("gpt2"));
-        out.put(TokenizerGguf.PRE, TokenizerGguf.string(PRE_GPT2));
+        out.put(TokenizerGguf.PRE, TokenizerGguf.string(preTokenizer.ggufName()));
         out.put(TokenizerGguf.TOKENS, TokenizerGguf.stringArray(vocab.pieces()));
         out.put(TokenizerGguf.TOKEN_TYPE, TokenizerGguf.typeArray(vocab.types()));
         out.put(TokenizerGguf.MERGES, TokenizerGguf.stringArray(merges));
@@ -272,6 +346,8 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
         if (vocab.unknownId() >= 0) {
             out.put(TokenizerGguf.UNKNOWN_ID, TokenizerGguf.uint32(vocab.unknownId()));
         }
+        out.put(TokenizerGguf.ADD_BOS, TokenizerGguf.bool(addBos));
+        out.put(TokenizerGguf.ADD_EOS, TokenizerGguf.bool(addEos));
         return out;
     }
 }

@@ -18,7 +18,9 @@ import java.util.PriorityQueue;
  * SentencePiece-style BPE by piece scores with byte fallback, as Llama 2 and llama2.c use it.
  *
  * <p>{@link #encode} follows llama2.c's {@code run.c encode} (and gives SentencePiece's ids for the Llama 2
- * vocabulary): non-empty text gets a dummy-prefix space, spaces become U+2581, each code point becomes its
+ * vocabulary), with llama.cpp's handling of special tokens: special tokens written in the text are split out
+ * first ({@link SpecialTokens}); each remaining fragment that starts the text or follows a special token gets
+ * a dummy-prefix space (unless {@code add_space_prefix} is false), spaces become U+2581, each code point becomes its
  * piece or, when there is none, the byte pieces {@code <0xNN>} of its UTF-8 bytes; then the adjacent pair
  * whose concatenation is a piece with the highest score is merged (the leftmost on ties) until no pair is a
  * piece. A priority queue finds the best pair, so long texts cost O(n log n) instead of llama2.c's O(n²).
@@ -39,21 +41,38 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /** Byte value → id of its {@code <0xNN>} piece, or -1. */
     private final int[] byteTokens;
     private final byte[][] bytes;
+    private final boolean addSpacePrefix;
+    private final boolean addBos;
+    private final boolean addEos;
+    private final SpecialTokens specialTokens;
+
+    /**
+     * A tokenizer with a dummy prefix whose models expect BOS and no EOS (Llama 2, llama2.c).
+     *
+     * @see #SentencePieceTokenizer(List, float[], TokenType[], int, int, int, boolean, boolean, boolean)
+     */
+    public SentencePieceTokenizer(List<String> pieces, float[] scores, TokenType[] types, int bosId, int eosId,
+                                  int unknownId) {
+        this(pieces, scores, types, bosId, eosId, unknownId, true, true, false);
+    }
 
     /**
      * A tokenizer over the given vocabulary. Spaces in {@code pieces} are stored as U+2581.
      *
-     * @param unknownId the unknown token, or -1 for none
+     * @param unknownId      the unknown token, or -1 for none
+     * @param addSpacePrefix whether text gets a dummy-prefix space ({@code tokenizer.ggml.add_space_prefix})
+     * @param addBos         whether the model expects BOS in front of a text
+     * @param addEos         whether the model expects EOS after a text
      * @throws IllegalArgumentException when the arrays differ in length or an id is out of range
      */
     public SentencePieceTokenizer(List<String> pieces, float[] scores, TokenType[] types, int bosId, int eosId,
-                                  int unknownId) {
+                                  int unknownId, boolean addSpacePrefix, boolean addBos, boolean addEos) {
+        this.addSpacePrefix = addSpacePrefix;
+        this.addBos = addBos;
+        this.addEos = addEos;
         this.vocab = new Vocabulary(pieces.stream().map(p -> p.replace(' ', SPACE_MARK)).toList(), types,
                 bosId, eosId, unknownId);
-        if (scores.length != pieces.size()) {
-            throw new IllegalArgumentException("scores: " + scores.length + " entries (expected: "
-                    + pieces.size() + ", one per token)");
-        }
+        TokenizerGguf.requireOnePerToken(TokenizerGguf.SCORES, scores.length, pieces.size());
         this.scores = scores.clone();
         this.byteTokens = new int[256];
         Arrays.fill(byteTokens, -1);
@@ -64,6 +83,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
                 byteTokens[bytes[i][0] & 0xFF] = i;
             }
         }
+        this.specialTokens = new SpecialTokens(vocab);
     }
 
     private byte[] surface(int token) {
@@ -112,7 +132,8 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /**
      * Reads GGUF metadata with {@code tokenizer.ggml.model = "llama"}: tokens and scores are required;
      * token types are inferred like llama2.c's when absent; BOS, EOS and unknown ids default to llama.cpp's
-     * 1, 2 and 0.
+     * 1, 2 and 0; {@code add_space_prefix} and {@code add_bos_token} default to true, {@code add_eos_token}
+     * to false.
      *
      * @param fileForErrors the GGUF file, named in error messages
      * @throws ModelFormatException when a key is missing or has the wrong type or size
@@ -129,7 +150,12 @@ public final class SentencePieceTokenizer implements Tokenizer {
             if (types == null) {
                 types = inferTypes(tokens, bos, eos, unk);
             }
-            return new SentencePieceTokenizer(tokens, scores, types, bos, eos, unk);
+            TokenizerGguf.requireOnePerToken(TokenizerGguf.SCORES, scores.length, tokens.size());
+            TokenizerGguf.requireOnePerToken(TokenizerGguf.TOKEN_TYPE, types.length, tokens.size());
+            return new SentencePieceTokenizer(tokens, scores, types, bos, eos, unk,
+                    TokenizerGguf.readFlag(metadata, TokenizerGguf.ADD_SPACE_PREFIX, true),
+                    TokenizerGguf.readFlag(metadata, TokenizerGguf.ADD_BOS, true),
+                    TokenizerGguf.readFlag(metadata, TokenizerGguf.ADD_EOS, false));
         });
     }
 
@@ -149,14 +175,21 @@ public final class SentencePieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encode(String text) {
-        if (text.isEmpty()) {
-            return new int[0];
+    public int[] encode(String text, boolean parseSpecial) {
+        TokenBuffer out = new TokenBuffer(text.length() / 2);
+        boolean afterSpecial = true;
+        for (SpecialTokens.Fragment fragment : specialTokens.partition(text, parseSpecial)) {
+            if (fragment.isToken()) {
+                out.add(fragment.token());
+                afterSpecial = true;
+                continue;
+            }
+            // The dummy prefix makes "Hello" at the start encode like " Hello" anywhere else.
+            String prefixed = addSpacePrefix && afterSpecial ? " " + fragment.text() : fragment.text();
+            out.addAll(mergeByScore(initialTokens(prefixed.replace(' ', SPACE_MARK))));
+            afterSpecial = false;
         }
-        // The dummy prefix makes "Hello" at the start encode like " Hello" anywhere else.
-        String normalized = SPACE_MARK + text.replace(' ', SPACE_MARK);
-        int[] tokens = initialTokens(normalized);
-        return mergeByScore(tokens);
+        return out.toArray();
     }
 
     /** One token per code point, or its UTF-8 bytes as byte pieces when the code point has no piece. */
@@ -286,7 +319,17 @@ public final class SentencePieceTokenizer implements Tokenizer {
 
     @Override
     public boolean addsDummyPrefix() {
-        return true;
+        return addSpacePrefix;
+    }
+
+    @Override
+    public boolean addsBos() {
+        return addBos;
+    }
+
+    @Override
+    public boolean addsEos() {
+        return addEos;
     }
 
     @Override
@@ -301,6 +344,9 @@ public final class SentencePieceTokenizer implements Tokenizer {
         if (vocab.unknownId() >= 0) {
             out.put(TokenizerGguf.UNKNOWN_ID, TokenizerGguf.uint32(vocab.unknownId()));
         }
+        out.put(TokenizerGguf.ADD_SPACE_PREFIX, TokenizerGguf.bool(addSpacePrefix));
+        out.put(TokenizerGguf.ADD_BOS, TokenizerGguf.bool(addBos));
+        out.put(TokenizerGguf.ADD_EOS, TokenizerGguf.bool(addEos));
         return out;
     }
 }

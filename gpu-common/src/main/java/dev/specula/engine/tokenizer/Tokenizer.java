@@ -30,10 +30,46 @@ public interface Tokenizer {
     int eosId();
 
     /**
-     * The tokens of {@code text}, without BOS or EOS (callers add BOS themselves). Control tokens are never
-     * produced: text such as {@code "<s>"} is encoded as ordinary characters.
+     * The tokens of {@code text}, without BOS or EOS (callers add BOS themselves). User-defined tokens written
+     * in the text are matched as single tokens, as llama.cpp does; control tokens are not: text such as
+     * {@code "<s>"} is encoded as ordinary characters. Same as {@code encode(text, false)}.
      */
-    int[] encode(String text);
+    default int[] encode(String text) {
+        return encode(text, false);
+    }
+
+    /**
+     * The tokens of {@code text}, without BOS or EOS.
+     *
+     * @param parseSpecial whether control tokens written in the text (e.g. {@code <|begin_of_text|>}) are
+     *                     matched as single tokens too (llama.cpp's {@code parse_special})
+     */
+    int[] encode(String text, boolean parseSpecial);
+
+    /**
+     * The tokens of {@code text} as llama.cpp's {@code llama_tokenize} gives them: with {@code addSpecial},
+     * BOS in front when {@link #addsBos()} and EOS behind when {@link #addsEos()}.
+     */
+    default int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+        int[] body = encode(text, parseSpecial);
+        boolean bos = addSpecial && addsBos();
+        boolean eos = addSpecial && addsEos();
+        int[] out = new int[body.length + (bos ? 1 : 0) + (eos ? 1 : 0)];
+        if (bos) {
+            out[0] = bosId();
+        }
+        System.arraycopy(body, 0, out, bos ? 1 : 0, body.length);
+        if (eos) {
+            out[out.length - 1] = eosId();
+        }
+        return out;
+    }
+
+    /** Whether the model expects BOS in front of a text ({@code tokenizer.ggml.add_bos_token}). */
+    boolean addsBos();
+
+    /** Whether the model expects EOS after a text ({@code tokenizer.ggml.add_eos_token}). */
+    boolean addsEos();
 
     /**
      * The raw bytes this token contributes to decoded text (a fresh array): the piece as UTF-8 with

@@ -22,6 +22,9 @@ final class TokenizerGguf {
     static final String BOS_ID = "tokenizer.ggml.bos_token_id";
     static final String EOS_ID = "tokenizer.ggml.eos_token_id";
     static final String UNKNOWN_ID = "tokenizer.ggml.unknown_token_id";
+    static final String ADD_BOS = "tokenizer.ggml.add_bos_token";
+    static final String ADD_EOS = "tokenizer.ggml.add_eos_token";
+    static final String ADD_SPACE_PREFIX = "tokenizer.ggml.add_space_prefix";
 
     /** Stands in for the file in error messages when the caller has none. */
     static final Path NO_FILE = Path.of("<GGUF metadata>");
@@ -64,6 +67,27 @@ final class TokenizerGguf {
             }
         }
         return types;
+    }
+
+    /** The boolean {@code key}, or {@code defaultValue} when the key is absent. */
+    static boolean readFlag(GgufMetadata metadata, String key, boolean defaultValue) {
+        return metadata.contains(key) ? metadata.getBoolean(key) : defaultValue;
+    }
+
+    /**
+     * Checks that the per-token array {@code key} has one entry per token.
+     *
+     * @throws IllegalArgumentException naming both keys and both lengths when it has not
+     */
+    static void requireOnePerToken(String key, int length, int tokens) {
+        if (length != tokens) {
+            throw new IllegalArgumentException(key + " has " + length + " entries but " + TOKENS + " has "
+                    + tokens + " (expected: one per token)");
+        }
+    }
+
+    static GgufValue bool(boolean value) {
+        return new GgufValue(GgufValueType.BOOL, value);
     }
 
     static GgufValue string(String s) {

@@ -1,6 +1,7 @@
 package dev.specula.engine.batch;
 
 import dev.specula.engine.kernel.cpu.NaiveBackend;
+import dev.specula.engine.model.BatchedForward;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.LlamaConfig;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -73,6 +75,56 @@ class ForwardBatcherTest {
                 assertThatThrownBy(bad::get).isInstanceOf(ExecutionException.class)
                         .hasMessageContaining("to fit the context of 2");
             }
+        }
+    }
+
+    @Test
+    void submit_concurrentBlocksOfTheLargestDraftLength_shareTheirPasses() throws Exception {
+        Path file = dir.resolve("m.gguf");
+        RandomModelWriter.write(file, CONFIG, GgmlType.F32, false, ByteVocabulary.tokenizer(CONFIG.vocabSize()), 7);
+        try (ModelFile model = ModelFile.open(file, null)) {
+            Transformer target = model.load(new NaiveBackend());
+            try (ForwardBatcher batcher = new ForwardBatcher(target, "test-batcher");
+                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<CompletableFuture<float[][]>> runs = new ArrayList<>();
+                for (int s = 0; s < 6; s++) {
+                    runs.add(CompletableFuture.supplyAsync(() -> verifyThreeFullBlocks(batcher), pool));
+                }
+                float[][] expected = verifyThreeFullBlocksAlone(target);
+                for (CompletableFuture<float[][]> run : runs) {
+                    assertThat(run.get()).isDeepEqualTo(expected); // naive sums do not depend on the batch
+                }
+                // A block of the longest verification is one segment, not a pass of its own.
+                assertThat(batcher.requests()).isEqualTo(6 * 3);
+                assertThat(batcher.passes()).isLessThan(batcher.requests());
+            }
+        }
+    }
+
+    /** The last committed token plus 16 drafts: the longest block to verify. */
+    private static int[] fullBlock(int round) {
+        int[] block = new int[BatchedForward.MAX_SEGMENT_TOKENS];
+        Arrays.setAll(block, i -> 3 + 5 * i + round);
+        return block;
+    }
+
+    private static float[][] verifyThreeFullBlocks(ForwardBatcher batcher) {
+        try (InferenceSession session = batcher.model().newSession()) {
+            float[][] logits = null;
+            for (int round = 0; round < 3; round++) {
+                logits = batcher.submit(session, fullBlock(round), true).join();
+            }
+            return logits;
+        }
+    }
+
+    private static float[][] verifyThreeFullBlocksAlone(Transformer model) {
+        try (InferenceSession session = model.newSession()) {
+            float[][] logits = null;
+            for (int round = 0; round < 3; round++) {
+                logits = session.forwardAll(fullBlock(round));
+            }
+            return logits;
         }
     }
 

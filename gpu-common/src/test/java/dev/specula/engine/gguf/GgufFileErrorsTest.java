@@ -70,12 +70,32 @@ class GgufFileErrorsTest {
     }
 
     @Test
-    void open_unknownTensorType12_namesIdTensorAndSupportedTypes() throws IOException {
-        Path file = GgufBytes.header(1, 0).tensorInfo("blk.0.ffn_up.weight", new long[]{256}, 12, 0)
-                .padTo(32).zeros(256).writeTo(dir.resolve("q4k.gguf"));
-        assertOpenFails(file).hasMessageContaining("unknown tensor type id 12")
+    void open_unsupportedTensorTypeIq2Xxs_namesIdTensorAndSupportedTypes() throws IOException {
+        // 16 is llama.cpp's IQ2_XXS, an i-quant the engine does not read.
+        Path file = GgufBytes.header(1, 0).tensorInfo("blk.0.ffn_up.weight", new long[]{256}, 16, 0)
+                .padTo(32).zeros(256).writeTo(dir.resolve("iq2.gguf"));
+        assertOpenFails(file).hasMessageContaining("unknown tensor type id 16")
                 .hasMessageContaining("blk.0.ffn_up.weight")
-                .hasMessageContaining("F32 (0)").hasMessageContaining("Q8_0 (8)").hasMessageContaining("BF16 (30)");
+                .hasMessageContaining("F32 (0)").hasMessageContaining("Q8_0 (8)").hasMessageContaining("Q4_K (12)")
+                .hasMessageContaining("Q6_K (14)").hasMessageContaining("BF16 (30)");
+    }
+
+    @Test
+    void open_truncatedKQuantTensor_namesTensorAndBytes() throws IOException {
+        // Two Q4_K super-blocks need 2 * 144 bytes; the file ends after 200.
+        Path file = GgufBytes.header(1, 0).tensorInfo("blk.0.ffn_down.weight", new long[]{256, 2}, GgmlType.Q4_K.id(), 0)
+                .padTo(32).zeros(200).writeTo(dir.resolve("cut-q4k.gguf"));
+        assertOpenFails(file).hasMessageContaining("truncated tensor data")
+                .hasMessageContaining("blk.0.ffn_down.weight")
+                .hasMessageContaining("needs 288 bytes")
+                .hasMessageContaining("only 200 are available");
+    }
+
+    @Test
+    void open_kQuantRowsNotWholeSuperBlocks_isRejected() throws IOException {
+        Path file = GgufBytes.header(1, 0).tensorInfo("w", new long[]{128, 2}, GgmlType.Q6_K.id(), 0)
+                .padTo(32).zeros(210).writeTo(dir.resolve("partial-q6k.gguf"));
+        assertOpenFails(file).hasMessageContaining("tensor w Q6_K [128, 2]").hasMessageContaining("block size 256");
     }
 
     @Test

@@ -71,7 +71,7 @@ class GgufRoundTripTest {
     }
 
     @ParameterizedTest
-    @EnumSource(GgmlType.class)
+    @EnumSource(value = GgmlType.class, mode = EnumSource.Mode.MATCH_NONE, names = ".*_K") // the encodable types
     void roundTrip_tensorOfEveryType_dequantizesToTheQuantizedValues(GgmlType type) throws IOException {
         long[] dims = {64, 3};
         float[] values = randomValues(64 * 3, type.ordinal());
@@ -143,6 +143,9 @@ class GgufRoundTripTest {
                 .putFloat32("llama.rope.freq_base", 10000f)
                 .putBool("flag", true);
         for (GgmlType type : GgmlType.values()) {
+            if (!type.encodable()) {
+                continue;
+            }
             writer.addQuantized("t." + type, type, new long[]{32, 2}, randomValues(64, type.id()));
         }
         writer.write(original);

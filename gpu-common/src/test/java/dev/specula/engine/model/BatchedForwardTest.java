@@ -79,6 +79,27 @@ class BatchedForwardTest {
         }
     }
 
+    @Test
+    void segment_largestBlock_fitsAndOneMoreTokenIsRefused() throws Exception {
+        try (ModelFile file = TinyModels.write(dir, GgmlType.F32, 14)) {
+            Transformer model = file.load(new NaiveBackend());
+            try (InferenceSession a = model.newSession(); InferenceSession b = model.newSession();
+                 InferenceSession alone = model.newSession(); BatchedForward forward = new BatchedForward(model)) {
+                // Two blocks of the longest verification (MAX_SEGMENT_TOKENS: the last committed token + 16 drafts) share one pass.
+                int[] block = tokens(BatchedForward.MAX_SEGMENT_TOKENS, 5);
+                List<float[][]> out = forward.forward(List.of(new BatchedForward.Segment(a, block, true),
+                        new BatchedForward.Segment(b, block, true)));
+
+                float[][] expected = alone.forwardAll(block);
+                assertThat(out.get(0)).isDeepEqualTo(expected); // naive sums are independent of the batch
+                assertThat(out.get(1)).isDeepEqualTo(expected);
+                assertThatThrownBy(() -> new BatchedForward.Segment(a, tokens(BatchedForward.MAX_SEGMENT_TOKENS + 1, 5), true))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("tokens: 18 (expected: 1..17");
+            }
+        }
+    }
+
     private static void assertBatchedMatchesAlone(Transformer model) {
         try (InferenceSession a = model.newSession(); InferenceSession b = model.newSession();
              InferenceSession c = model.newSession(); InferenceSession a2 = model.newSession();

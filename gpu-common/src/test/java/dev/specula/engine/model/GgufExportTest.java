@@ -1,5 +1,6 @@
 package dev.specula.engine.model;
 
+import dev.specula.engine.gguf.GgufFile;
 import dev.specula.engine.kernel.cpu.NaiveBackend;
 import dev.specula.engine.tensor.GgmlType;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,22 @@ class GgufExportTest {
                 try (InferenceSession session = cut.load(new NaiveBackend()).newSession()) {
                     assertThat(session.forwardLast(new int[] {1, 5, 9})).hasSize(full.config().vocabSize());
                 }
+            }
+        }
+    }
+
+    @Test
+    void write_modelWithBosTokenizer_storesAddBosTokenSoLlamaCppPrependsBos() throws Exception {
+        try (ModelFile model = TinyModels.write(dir, GgmlType.F32, 23)) {
+            Path out = dir.resolve("exported.gguf");
+            GgufExport.write(model, GgmlType.F32, out);
+            try (GgufFile file = GgufFile.open(out)) {
+                assertThat(file.metadata().getBoolean("tokenizer.ggml.add_bos_token")).isTrue();
+                assertThat(file.metadata().getBoolean("tokenizer.ggml.add_eos_token")).isFalse();
+            }
+            try (ModelFile reopened = ModelFile.open(out, null)) {
+                assertThat(reopened.tokenizer().addsBos()).isTrue();
+                assertThat(reopened.tokenizer().encode("hi", true, false)[0]).isEqualTo(reopened.tokenizer().bosId());
             }
         }
     }

@@ -29,7 +29,7 @@ class TransformerBatchTest {
     @Test
     void forwardAll_tinyModelBothBackends_matchesSingleSteps() throws Exception {
         try (ModelFile file = TinyModels.write(dir, GgmlType.F32, 3); Backend vector = new VectorBackend(2)) {
-            // 40 tokens: more than one MAX_BATCH chunk, and an uneven last one.
+            // 40 tokens: more than one MAX_SEGMENT_TOKENS chunk, and an uneven last one.
             int[] tokens = sequence(40, file.config().vocabSize());
             assertBatchMatchesSteps(file.load(new NaiveBackend()), tokens);
             assertBatchMatchesSteps(file.load(vector), tokens);
@@ -41,6 +41,30 @@ class TransformerBatchTest {
         try (ModelFile file = ModelFile.open(SharedData.require("models/stories260K/stories260K.bin"),
                 SharedData.require("models/stories260K/tok512.bin")); Backend vector = new VectorBackend(2)) {
             assertBatchMatchesSteps(file.load(vector), sequence(9, file.config().vocabSize()));
+        }
+    }
+
+    @Test
+    void forwardAll_naiveBackendAnyLength_bitwiseEqualsSingleSteps() throws Exception {
+        // The naive oracle sums every row in index order whatever the pass, so one pass of the largest block
+        // (17 tokens) and chunked long inputs (40 tokens) give exactly the single steps' logits.
+        try (ModelFile file = TinyModels.write(dir, GgmlType.F32, 4)) {
+            Transformer model = file.load(new NaiveBackend());
+            for (int length : new int[] {BatchedForward.MAX_SEGMENT_TOKENS, 40}) {
+                int[] tokens = sequence(length, file.config().vocabSize());
+                float[][] steps = new float[length][];
+                try (InferenceSession session = model.newSession()) {
+                    for (int i = 0; i < length; i++) {
+                        steps[i] = session.step(tokens[i]);
+                    }
+                }
+                try (InferenceSession session = model.newSession()) {
+                    assertThat(session.forwardAll(tokens)).as("%d tokens", length).isDeepEqualTo(steps);
+                }
+                try (InferenceSession session = model.newSession()) {
+                    assertThat(session.forwardLast(tokens)).as("%d tokens, last", length).isEqualTo(steps[length - 1]);
+                }
+            }
         }
     }
 

@@ -138,7 +138,7 @@ class Gpt2BpeTokenizerTest {
 
         assertThatThrownBy(() -> new Gpt2BpeTokenizer(tokens, List.of("a b", "ab"), types, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("merge 1 \"ab\" (expected: two pieces separated by one space)");
+                .hasMessageContaining("tokenizer.ggml.merges[1] \"ab\" (expected: two pieces separated by one space)");
     }
 
     @Test

@@ -131,7 +131,9 @@ class TokenizerGgufRoundTripTest {
 
         assertThatThrownBy(() -> Tokenizers.fromGguf(new GgufMetadata(m), FILE))
                 .isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("token types: 1 entries (expected: 512, one per token)");
+                .hasMessageContaining("model.gguf")
+                .hasMessageContaining("tokenizer.ggml.token_type has 1 entries but tokenizer.ggml.tokens has 512"
+                        + " (expected: one per token)");
     }
 
     @Test
@@ -148,14 +150,91 @@ class TokenizerGgufRoundTripTest {
     }
 
     @Test
-    void fromGguf_gpt2WithOtherPreTokenizer_isRejected() {
+    void fromGguf_gpt2WithUnknownPreTokenizer_namesFileValueAndTheImplementedOnes() {
         Map<String, GgufValue> m = new HashMap<>(Gpt2BpeTokenizerTest.tinyTokenizer().toGgufMetadata());
-        m.put("tokenizer.ggml.pre", new GgufValue(GgufValueType.STRING, "llama-bpe"));
+        m.put("tokenizer.ggml.pre", new GgufValue(GgufValueType.STRING, "deepseek-coder"));
 
         assertThatThrownBy(() -> Tokenizers.fromGguf(new GgufMetadata(m), FILE))
                 .isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("\"llama-bpe\"")
-                .hasMessageContaining("\"gpt-2\"");
+                .hasMessageContaining("model.gguf")
+                .hasMessageContaining("tokenizer.ggml.pre is \"deepseek-coder\"")
+                .hasMessageContaining("llama-bpe, llama-v3, llama3, phi-2, qwen2");
+    }
+
+    @Test
+    void fromGguf_gpt2WithShortTypeArray_namesBothKeys() {
+        Map<String, GgufValue> m = new HashMap<>(Gpt2BpeTokenizerTest.tinyTokenizer().toGgufMetadata());
+        m.put("tokenizer.ggml.token_type", TokenizerGguf.typeArray(new TokenType[] {TokenType.NORMAL}));
+
+        assertThatThrownBy(() -> Tokenizers.fromGguf(new GgufMetadata(m), FILE))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("model.gguf")
+                .hasMessageContaining("tokenizer.ggml.token_type has 1 entries but tokenizer.ggml.tokens has 265");
+    }
+
+    @Test
+    void fromGguf_llamaWithShortScores_namesBothKeys() {
+        Map<String, GgufValue> m = new HashMap<>(SharedFiles.stories260k().toGgufMetadata());
+        m.put("tokenizer.ggml.scores", TokenizerGguf.floatArray(new float[511]));
+
+        assertThatThrownBy(() -> Tokenizers.fromGguf(new GgufMetadata(m), FILE))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("model.gguf")
+                .hasMessageContaining("tokenizer.ggml.scores has 511 entries but tokenizer.ggml.tokens has 512");
+    }
+
+    @Test
+    void fromGguf_gpt2WithUnknownTokenType_namesTheEntry() {
+        Map<String, GgufValue> m = new HashMap<>(Gpt2BpeTokenizerTest.tinyTokenizer().toGgufMetadata());
+        List<Object> types = new java.util.ArrayList<>(
+                ((GgufValue.GgufArray) m.get("tokenizer.ggml.token_type").value()).elements());
+        types.set(7, 9);
+        m.put("tokenizer.ggml.token_type", new GgufValue(GgufValueType.ARRAY,
+                new GgufValue.GgufArray(GgufValueType.INT32, types)));
+
+        assertThatThrownBy(() -> Tokenizers.fromGguf(new GgufMetadata(m), FILE))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("model.gguf")
+                .hasMessageContaining("tokenizer.ggml.token_type[7]: token type 9 (expected: 0..6");
+    }
+
+    @Test
+    void fromGguf_preTokenizerAndFlags_readAndWrittenBack() {
+        Map<String, GgufValue> m = new HashMap<>(Gpt2BpeTokenizerTest.tinyTokenizer().toGgufMetadata());
+        m.put("tokenizer.ggml.pre", TokenizerGguf.string("qwen2"));
+        m.put("tokenizer.ggml.add_bos_token", TokenizerGguf.bool(false));
+        m.put("tokenizer.ggml.add_eos_token", TokenizerGguf.bool(true));
+
+        Tokenizer copy = Tokenizers.fromGguf(new GgufMetadata(m), FILE);
+        Map<String, GgufValue> written = copy.toGgufMetadata();
+
+        assertThat(((Gpt2BpeTokenizer) copy).preTokenizer()).isEqualTo(PreTokenizer.QWEN2);
+        assertThat(copy.addsBos()).isFalse();
+        assertThat(copy.addsEos()).isTrue();
+        assertThat(written.get("tokenizer.ggml.pre").value()).isEqualTo("qwen2");
+        assertThat(written.get("tokenizer.ggml.add_bos_token")).isEqualTo(TokenizerGguf.bool(false));
+        assertThat(written.get("tokenizer.ggml.add_eos_token")).isEqualTo(TokenizerGguf.bool(true));
+    }
+
+    @Test
+    void toGgufMetadata_specula_family_tokenizersExpectBos() {
+        assertThat(Gpt2BpeTokenizerTest.tinyTokenizer().toGgufMetadata().get("tokenizer.ggml.add_bos_token"))
+                .isEqualTo(new GgufValue(GgufValueType.BOOL, true));
+        assertThat(SharedFiles.stories260k().toGgufMetadata().get("tokenizer.ggml.add_bos_token"))
+                .isEqualTo(new GgufValue(GgufValueType.BOOL, true));
+    }
+
+    @Test
+    void fromGguf_llamaWithoutSpacePrefix_encodesWithoutDummySpace() {
+        Map<String, GgufValue> m = new HashMap<>(SharedFiles.stories260k().toGgufMetadata());
+        m.put("tokenizer.ggml.add_space_prefix", TokenizerGguf.bool(false));
+
+        Tokenizer copy = Tokenizers.fromGguf(new GgufMetadata(m), FILE);
+
+        assertThat(copy.addsDummyPrefix()).isFalse();
+        assertThat(copy.decode(copy.encode("Once upon a time"))).isEqualTo("Once upon a time");
+        assertThat(SharedFiles.stories260k().decode(SharedFiles.stories260k().encode("Once upon a time")))
+                .isEqualTo(" Once upon a time");
     }
 
     @Test

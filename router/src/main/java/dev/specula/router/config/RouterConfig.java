@@ -38,12 +38,13 @@ import java.util.Set;
  * @param explorationRate      how often the router tries a drafter other than the best measured one for a
  *                             route (epsilon-greedy); in [0, 1], default 0.1
  * @param explorationSeed      the seed of that choice, so that runs repeat; default 0
+ * @param http                 the OpenAI-compatible HTTP API; null (the default) means no HTTP port
  */
 public record RouterConfig(int port, String defaultModel, Map<String, List<String>> models,
                            List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                            List<String> detectLanguages, String fallbackLanguage, boolean lowAccuracyDetection,
                            int initialDraftLength, int maxDraftLength, double explorationRate,
-                           long explorationSeed) {
+                           long explorationSeed, HttpConfig http) {
 
     /** The port a router listens on by default. */
     public static final int DEFAULT_PORT = 50051;
@@ -163,14 +164,14 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
     }
 
     /**
-     * Reads a YAML file through {@link ConfigFiles}. Relative paths do not occur in this config (every target is a
-     * network address).
+     * Reads a YAML file through {@link ConfigFiles}. Relative paths (chat template files) resolve against the
+     * file's folder.
      *
      * @throws IllegalArgumentException {@code file: path.to.key: problem} when the file cannot be read, is
      *                                  malformed, or a value is out of range
      */
     public static RouterConfig load(Path file) {
-        return ConfigFiles.load(file, RouterConfigFile.class, (fields, dir) -> fields.toConfig());
+        return ConfigFiles.load(file, RouterConfigFile.class, (fields, dir) -> fields.toConfig(dir));
     }
 
     /** A builder with every default; {@code models} must be set. */
@@ -193,6 +194,7 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         private int maxDraftLength = ProtocolLimits.DEFAULT_MAX_DRAFT_LENGTH;
         private double explorationRate = 0.1;
         private long explorationSeed;
+        private HttpConfig http;
 
         private Builder() {
         }
@@ -254,12 +256,14 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
 
         public Builder explorationSeed(long seed) { this.explorationSeed = seed; return this; }
 
+        public Builder http(HttpConfig http) { this.http = http; return this; }
+
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
                     fallbackLanguage, lowAccuracyDetection,
                     initialDraftLength == null ? Math.min(ProtocolLimits.DEFAULT_DRAFT_LENGTH, maxDraftLength) : initialDraftLength, maxDraftLength, explorationRate,
-                    explorationSeed);
+                    explorationSeed, http);
         }
     }
 }

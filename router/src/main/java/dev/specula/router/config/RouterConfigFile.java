@@ -11,10 +11,22 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
                         List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                         List<String> detectLanguages, String fallbackLanguage, Boolean lowAccuracyDetection,
                         Integer initialDraftLength, Integer maxDraftLength, Double explorationRate,
-                        Long explorationSeed) {
+                        Long explorationSeed, HttpFile http) {
 
-    /** The validated configuration: given fields set, absent ones at the builder's defaults. */
-    RouterConfig toConfig() {
+    /** The {@code http} section as written. */
+    record HttpFile(Integer port, Long maxBodyBytes, java.util.Map<String, HttpConfig.ChatTemplateConfig> chatTemplates) {
+        HttpConfig toConfig() {
+            return new HttpConfig(port == null ? HttpConfig.DEFAULT_PORT : port,
+                    maxBodyBytes == null ? HttpConfig.DEFAULT_MAX_BODY_BYTES : maxBodyBytes, chatTemplates);
+        }
+    }
+
+    /**
+     * The validated configuration: given fields set, absent ones at the builder's defaults.
+     *
+     * @param dir the file's folder, which relative paths resolve against
+     */
+    RouterConfig toConfig(java.nio.file.Path dir) {
         RouterConfig.Builder b = RouterConfig.builder().defaultModel(defaultModel).models(models).drafters(drafters)
                 .routes(routes).domainRules(domainRules).detectLanguages(detectLanguages)
                 .fallbackLanguage(fallbackLanguage);
@@ -35,6 +47,9 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
         }
         if (explorationSeed != null) {
             b.explorationSeed(explorationSeed);
+        }
+        if (http != null) {
+            b.http(http.toConfig().resolvedAgainst(dir));
         }
         return b.build();
     }

@@ -1,5 +1,6 @@
 package dev.specula.verifier.session;
 
+import com.google.protobuf.ByteString;
 import dev.specula.engine.batch.ForwardBatcher;
 import dev.specula.engine.model.Transformer;
 import dev.specula.engine.tokenizer.Tokenizer;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param model                the target model
  * @param tokenizer            its tokenizer
  * @param fingerprint          its vocabulary fingerprint, sent to drafters
+ * @param tokenDigests         its vocabulary token by token ({@code VocabularyFingerprint.tokenDigests}), sent to
+ *                             drafters whose fingerprint differs so that they can compare on the ids both have
  * @param batcher              runs every forward pass of every session
  * @param drafters             channels and circuit breakers of the drafters
  * @param timings              measured forward-pass times, for the draft-length policy
@@ -23,12 +26,13 @@ import java.util.Objects;
  * @param drafterOpenTimeoutMs how long a session waits for a drafter's ready
  */
 public record SessionResources(String verifierId, String modelName, Transformer model, Tokenizer tokenizer,
-                               String fingerprint, ForwardBatcher batcher, DrafterPool drafters,
+                               String fingerprint, ByteString tokenDigests, ForwardBatcher batcher, DrafterPool drafters,
                                ForwardTimings timings, long blockDeadlineMs, long drafterOpenTimeoutMs) {
 
     public SessionResources {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(tokenDigests, "tokenDigests");
         Objects.requireNonNull(batcher, "batcher");
         Objects.requireNonNull(drafters, "drafters");
         Objects.requireNonNull(timings, "timings");

@@ -57,6 +57,7 @@ final class SpeculationSetup {
                 .setDrafterId(target.drafterId())
                 .setSampling(sampling(spec.params()))
                 .setVocabularyFingerprint(res.fingerprint())
+                .setVocabularyTokenDigests(res.tokenDigests())
                 .setDraftLength(length)
                 .setDraftAhead(spec.speculation().draftAhead())
                 .setMaxSequenceLength(spec.promptTokens().length + spec.maxTokens());

@@ -53,6 +53,8 @@ public final class ScriptedDrafter extends DrafterServiceGrpc.DrafterServiceImpl
     public final AtomicInteger completed = new AtomicInteger();
     public final AtomicInteger blocks = new AtomicInteger();
     public final AtomicInteger verdicts = new AtomicInteger();
+    /** The last {@code open} message received. */
+    public volatile OpenDraft lastOpen;
 
     /** A drafter that behaves. */
     public ScriptedDrafter(Proposer proposer) {
@@ -132,6 +134,7 @@ public final class ScriptedDrafter extends DrafterServiceGrpc.DrafterServiceImpl
         }
 
         private void open(OpenDraft open) {
+            lastOpen = open;
             opened.incrementAndGet();
             if (fault == Fault.REFUSE) {
                 done = true;

@@ -81,12 +81,29 @@ abstract class CpuBackend implements Backend {
         float[] g = dense(gamma);
         int size = in.cols();
         for (int i = 0; i < n; i++) {
-            int off = i * size;
-            float ss = dot(in.data, off, in.data, off, size) / size + eps;
-            float scale = (float) (1.0 / Math.sqrt(ss));
-            for (int j = 0; j < size; j++) {
-                o.data[off + j] = g[j] * (scale * in.data[off + j]);
-            }
+            rmsnormSlice(in.data, g, eps, o.data, i * size, size);
+        }
+    }
+
+    @Override
+    public void headRmsnorm(DeviceBuffer x, DeviceWeight gamma, float eps, int n, int headSize) {
+        HostBuffer b = HostBuffer.of(x);
+        float[] g = dense(gamma);
+        if (g.length != headSize || b.cols() % headSize != 0) {
+            throw new IllegalArgumentException("headRmsnorm: gain of " + g.length + " on rows of " + b.cols()
+                    + " (expected: a gain of headSize " + headSize + " dividing the row width)");
+        }
+        for (int off = 0; off < n * b.cols(); off += headSize) {
+            rmsnormSlice(b.data, g, eps, b.data, off, headSize);
+        }
+    }
+
+    /** {@code out[off..off+size) = in[off..off+size) / rms * g}; {@code in} and {@code out} may be the same array. */
+    private void rmsnormSlice(float[] in, float[] g, float eps, float[] out, int off, int size) {
+        float ss = dot(in, off, in, off, size) / size + eps;
+        float scale = (float) (1.0 / Math.sqrt(ss));
+        for (int j = 0; j < size; j++) {
+            out[off + j] = g[j] * (scale * in[off + j]);
         }
     }
 

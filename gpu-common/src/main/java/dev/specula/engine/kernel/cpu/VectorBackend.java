@@ -85,6 +85,21 @@ public final class VectorBackend extends CpuBackend {
             });
             return;
         }
+        if (n <= KQuantBlocks.MAX_TOKENS && w.type().isKQuant() && KQuantBlocks.supported()) {
+            // Decode and small verification blocks of K-quant weights: each super-block in registers, unpacked once
+            // for the block's tokens, with the same sums as one token at a time.
+            float[][] sums16 = new float[n][];
+            for (int i = 0; i < n; i++) {
+                sums16[i] = KQuantBlocks.sums16(in.data, i * in.cols(), cols);
+            }
+            parallelRanges(w.rows(), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    KQuantBlocks.dot(w.type(), w.data(), w.rowOffset(r), in.data, in.cols(), n, sums16, cols, o.data,
+                            o.cols(), r);
+                }
+            });
+            return;
+        }
         if ((n == 2 || n == 3) && w.type() == GgmlType.Q8_0 && QuantizedDot.supported()) {
             // A small verification block: widen each Q8_0 block once for its two or three tokens.
             parallelRanges(w.rows(), (from, to) -> {

@@ -47,6 +47,7 @@ final class VectorDecode {
             case BF16 -> bf16(w, byteOff, dst, len);
             case Q8_0 -> q8(w, byteOff, dst, len);
             case Q4_0 -> q4(w, byteOff, dst, len);
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K -> KQuantBlocks.decodeRow(type, w, byteOff, dst, len);
         }
     }
 
@@ -116,6 +117,16 @@ final class VectorDecode {
     /** Packed bytes {@code j .. j + lanes} of the Q4_0 block at {@code blockOff}. */
     static ByteVector q4Packed(MemorySegment w, long blockOff, int j) {
         return ByteVector.fromMemorySegment(B, w, blockOff + 2 + j, LE);
+    }
+
+    /** {@code F.length()} bytes from byte {@code off} of {@code w}: one float vector's worth of packed quants. */
+    static ByteVector bytes(MemorySegment w, long off) {
+        return ByteVector.fromMemorySegment(B, w, off, LE);
+    }
+
+    /** The (signed) bytes of {@code quants} as floats, one per lane. */
+    static FloatVector floats(ByteVector quants) {
+        return (FloatVector) quants.convertShape(VectorOperators.B2F, F, 0);
     }
 
     /** The low nibbles of {@code packed} (quants j ..), stored as value + 8, as floats (unscaled). */

@@ -14,7 +14,9 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -26,9 +28,9 @@ import static dev.specula.engine.kernel.cuda.CudaDriver.check;
 
 /**
  * The kernels on an NVIDIA GPU through JCuda's driver API: weights uploaded once in their stored type and
- * decoded by the kernels, buffers and KV caches in device memory, every kernel on the default stream so that
- * calls run in order and {@link #read} waits for the work before it. Calls are serialised on this object,
- * which makes the backend safe to share between threads.
+ * decoded by the kernels (K-quants, which have no kernels, decoded to F32 at upload), buffers and KV caches in
+ * device memory, every kernel on the default stream so that calls run in order and {@link #read} waits for the
+ * work before it. Calls are serialised on this object, which makes the backend safe to share between threads.
  */
 public final class CudaBackend implements Backend {
 
@@ -117,10 +119,34 @@ public final class CudaBackend implements Backend {
             allocator.upload(MemorySegment.ofArray(values), pointer);
             return remember(new CudaWeight(tensor.name(), tensor.type(), GgmlType.F32, rows, cols, pointer, 4L * cols));
         }
+        if (tensor.type().isKQuant()) {
+            return remember(uploadDecoded(tensor, what));
+        }
         long bytes = tensor.data().byteSize();
         CUdeviceptr pointer = allocator.allocate(bytes, what, true);
         allocator.upload(tensor.data(), pointer);
         return remember(new CudaWeight(tensor.name(), tensor.type(), tensor.type(), rows, cols, pointer, bytes));
+    }
+
+    /**
+     * A K-quant matrix, decoded to F32 on the host and multiplied by the F32 kernels: the simplest correct path (the
+     * same values as the CPU backends, at 4 bytes a weight instead of 2.6 to 6.6 bits); there are no K-quant kernels.
+     */
+    private CudaWeight uploadDecoded(WeightTensor tensor, String what) {
+        int rows = tensor.rows();
+        int cols = tensor.cols();
+        long bytes = 4L * rows * cols;
+        CUdeviceptr pointer = allocator.allocate(bytes, what + " (decoded to F32)", true);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment decoded = arena.allocate(bytes, 16); // [rows, cols] F32
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                TensorCodec.dequantize(tensor.type(), tensor.data(), (long) r * cols, row, 0, cols);
+                MemorySegment.copy(row, 0, decoded, ValueLayout.JAVA_FLOAT, 4L * r * cols, cols);
+            }
+            allocator.upload(decoded, pointer);
+        }
+        return new CudaWeight(tensor.name(), tensor.type(), GgmlType.F32, rows, cols, pointer, bytes);
     }
 
     private CudaWeight remember(CudaWeight weight) {
@@ -210,6 +236,21 @@ public final class CudaBackend implements Backend {
         Shapes.checkRows("rmsnorm", o, n, in.cols());
         bind();
         kernels.launch("rmsnorm", n, 1, KernelPlan.ROW_THREADS, in.pointer, g.pointer, eps, o.pointer, in.cols());
+    }
+
+    @Override
+    public synchronized void headRmsnorm(DeviceBuffer x, DeviceWeight gamma, float eps, int n, int headSize) {
+        CudaBuffer b = CudaBuffer.of(x);
+        CudaWeight g = Shapes.vector(gamma, headSize);
+        Shapes.checkRows("headRmsnorm", b, n, b.cols());
+        if (b.cols() % headSize != 0) {
+            throw new IllegalArgumentException("headRmsnorm: rows of " + b.cols() + " (expected: a multiple of headSize "
+                    + headSize + ")");
+        }
+        bind();
+        // The row kernel, one block per head: the buffer seen as [n * heads, headSize], normalised in place.
+        kernels.launch("rmsnorm", n * (b.cols() / headSize), 1, KernelPlan.ROW_THREADS, b.pointer, g.pointer, eps,
+                b.pointer, headSize);
     }
 
     @Override

@@ -5,8 +5,9 @@ import dev.specula.engine.tensor.GgmlType;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * A weight in device memory. Matrices keep their stored type ({@link #type()} equals {@link #deviceType});
- * vectors (norm gains, biases) are decoded to F32 at upload, as they are tiny and read by float kernels.
+ * A weight in device memory. Matrices keep their stored type ({@link #type()} equals {@link #deviceType}), except
+ * K-quant ones, decoded to F32 at upload (there are no K-quant kernels); vectors (norm gains, biases) are decoded to
+ * F32 at upload, as they are tiny and read by float kernels.
  */
 final class CudaWeight implements DeviceWeight {
 

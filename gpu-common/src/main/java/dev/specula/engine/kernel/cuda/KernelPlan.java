@@ -35,6 +35,7 @@ final class KernelPlan {
             case BF16 -> 2;
             case Q8_0 -> 3;
             case Q4_0 -> 4;
+            default -> throw kQuantOnDevice(type);
         };
     }
 
@@ -49,7 +50,14 @@ final class KernelPlan {
             case BF16 -> cols % 8 == 0 ? "matmul_bf16" : "matmul_scalar";
             case Q8_0 -> "matmul_q8_0";
             case Q4_0 -> "matmul_q4_0";
+            default -> throw kQuantOnDevice(type);
         };
+    }
+
+    /** K-quants never reach the kernels: {@link CudaBackend#load} decodes them to F32 at upload. */
+    private static IllegalArgumentException kQuantOnDevice(GgmlType type) {
+        return new IllegalArgumentException("weight type " + type
+                + " (expected: F32, F16, BF16, Q8_0 or Q4_0 on the device; K-quants are decoded to F32 at upload)");
     }
 
     /** Blocks of {@code threads} that cover {@code count} elements. */

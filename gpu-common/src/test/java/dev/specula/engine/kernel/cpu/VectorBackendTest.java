@@ -5,6 +5,7 @@ import dev.specula.engine.kernel.DeviceBuffer;
 import dev.specula.engine.kernel.DeviceWeight;
 import dev.specula.engine.kernel.RopeStyle;
 import dev.specula.engine.tensor.GgmlType;
+import dev.specula.engine.tensor.RandomTensors;
 import dev.specula.engine.tensor.TensorCodec;
 import dev.specula.engine.tensor.WeightTensor;
 import org.junit.jupiter.api.AfterAll;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,10 +37,12 @@ class VectorBackendTest {
     @EnumSource(GgmlType.class)
     void matmul_everyTypeAndBatchSize_matchesOracle(GgmlType type) {
         SplittableRandom random = new SplittableRandom(7);
-        // 96 columns: three Q blocks, and not a multiple of a 512-bit vector's 16 lanes times 4.
-        WeightTensor tensor = randomWeight(type, 37, 96, random);
+        // 96 columns: three Q blocks, and not a multiple of a 512-bit vector's 16 lanes times 4; K-quants: two
+        // super-blocks of 256.
+        int cols = type.isKQuant() ? 512 : 96;
+        WeightTensor tensor = randomWeight(type, 37, cols, random);
         for (int n : new int[] {1, 2, 3, 4, 5, 9, 16}) {
-            float[][] input = randomRows(n, 96, random);
+            float[][] input = randomRows(n, cols, random);
             assertThat(run(VECTOR, tensor, input)).as("%s n=%d", type, n)
                     .satisfies(actual -> assertClose(actual, run(NAIVE, tensor, input)));
         }
@@ -58,6 +60,35 @@ class VectorBackendTest {
                 assertThat(together[i]).as("n=%d, token %d", n, i)
                         .containsExactly(run(VECTOR, tensor, new float[][] {input[i]})[0]);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = ".*_K", mode = EnumSource.Mode.MATCH_ALL)
+    void matmul_kQuantBlocksOfUpToThreeTokens_equalOneTokenAtATimeExactly(GgmlType type) {
+        // Small verification blocks multiply each K-quant super-block in registers once per token, as decode does.
+        SplittableRandom random = new SplittableRandom(10);
+        WeightTensor tensor = randomWeight(type, 37, 512, random);
+        for (int n = 2; n <= KQuantBlocks.MAX_TOKENS; n++) {
+            float[][] input = randomRows(n, 512, random);
+            float[][] together = run(VECTOR, tensor, input);
+            for (int i = 0; i < n; i++) {
+                assertThat(together[i]).as("%s n=%d, token %d", type, n, i)
+                        .containsExactly(run(VECTOR, tensor, new float[][] {input[i]})[0]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = ".*_K", mode = EnumSource.Mode.MATCH_ALL)
+    void decodeRow_kQuant_equalsScalarDecoderExactly(GgmlType type) {
+        WeightTensor tensor = randomWeight(type, 3, 512, new SplittableRandom(12));
+        for (int r = 0; r < 3; r++) {
+            float[] expected = new float[512];
+            TensorCodec.dequantize(type, tensor.data(), r * 512L, expected, 0, 512);
+            float[] actual = new float[512];
+            VectorDecode.row(type, tensor.data(), type.bytesFor(r * 512L), actual, 512);
+            assertThat(actual).as("%s row %d", type, r).containsExactly(expected);
         }
     }
 
@@ -109,13 +140,7 @@ class VectorBackendTest {
     }
 
     static WeightTensor randomWeight(GgmlType type, int rows, int cols, SplittableRandom random) {
-        float[] values = new float[rows * cols];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextGaussian() * 0.5f;
-        }
-        byte[] bytes = TensorCodec.quantize(type, values);
-        long[] dims = rows == 1 ? new long[] {cols} : new long[] {cols, rows};
-        return new WeightTensor("w", type, dims, MemorySegment.ofArray(bytes));
+        return RandomTensors.weight(type, rows, cols, random);
     }
 
     static float[][] randomRows(int rows, int cols, SplittableRandom random) {

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 import static dev.specula.engine.kernel.cuda.CudaTestSupport.*;
 
 /**
- * RMSNorm, softmax, residual add, bias, SwiGLU and RoPE against the oracle for 1..16 rows. Tolerance: a
+ * RMSNorm (of rows and of heads), softmax, residual add, bias, SwiGLU and RoPE against the oracle for 1..16 rows. Tolerance: a
  * relative 1e-5 of max(1, |expected|): the kernels differ from the oracle only in summation order (norm and
  * softmax sums), FMA contraction and the last ulps of expf/sqrtf.
  */
@@ -33,6 +33,16 @@ class CudaRowKernelsTest extends SharedCudaBackend {
         for (int n = 1; n <= 16; n++) {
             float[][] x = randomRows(n, 288, random);
             assertClose(rmsnorm(cuda, x, gamma), rmsnorm(NAIVE, x, gamma), TOLERANCE, "rmsnorm n=" + n);
+        }
+    }
+
+    @Test
+    void headRmsnorm_qwen3HeadsEveryBatchSize_matchesOracle() {
+        SplittableRandom random = new SplittableRandom(24);
+        WeightTensor gamma = randomWeight(GgmlType.F32, 1, 128, random); // [headSize]
+        for (int n = 1; n <= 17; n++) {
+            float[][] x = randomRows(n, 16 * 128, random); // 16 heads of 128, as Qwen3's queries
+            assertClose(headRmsnorm(cuda, x, gamma), headRmsnorm(NAIVE, x, gamma), TOLERANCE, "headRmsnorm n=" + n);
         }
     }
 
@@ -68,6 +78,14 @@ class CudaRowKernelsTest extends SharedCudaBackend {
         float[][] result = download(backend, out, x.length);
         backend.free(in);
         backend.free(out);
+        return result;
+    }
+
+    private static float[][] headRmsnorm(Backend backend, float[][] x, WeightTensor gamma) {
+        DeviceBuffer in = upload(backend, x);
+        backend.headRmsnorm(in, backend.load(gamma), 1e-6f, x.length, gamma.cols());
+        float[][] result = download(backend, in, x.length);
+        backend.free(in);
         return result;
     }
 

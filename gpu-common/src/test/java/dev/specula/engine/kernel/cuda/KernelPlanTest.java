@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Host-side kernel choices, and that they agree with the constants and entry points of the CUDA sources. */
 class KernelPlanTest {
@@ -43,8 +44,17 @@ class KernelPlanTest {
         assertThat(define("attention.cu", "MAX_HEAD_SIZE")).isEqualTo(KernelPlan.MAX_HEAD_SIZE);
         assertThat(define("sampling.cu", "SAMPLE_THREADS")).isEqualTo(KernelPlan.SAMPLE_THREADS);
         for (GgmlType type : GgmlType.values()) {
+            if (type.isKQuant()) {
+                continue; // decoded to F32 at upload: no kernel code
+            }
             assertThat(define("common.cuh", "T_" + type)).as("%s", type).isEqualTo(KernelPlan.typeCode(type));
         }
+    }
+
+    @Test
+    void typeCode_kQuant_isRefusedAsDecodedAtUpload() {
+        assertThatThrownBy(() -> KernelPlan.typeCode(GgmlType.Q4_K))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Q4_K").hasMessageContaining("F32 at upload");
     }
 
     @Test

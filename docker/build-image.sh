@@ -22,9 +22,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-# The modules the services need (jdeps over cli/target/lib less java.desktop, which only the alignment
-# report's charts use): the Vector API, JNDI and JDBC types some libraries name, JFR for profiling.
-modules="java.base,java.logging,java.naming,java.sql,jdk.incubator.vector,jdk.jfr,jdk.unsupported"
+# The modules the services need (jdeps over cli/target/lib, less javassist's agent and debugger modules
+# java.instrument, jdk.attach and jdk.jdi): the Vector API; java.management (the engine); java.desktop for
+# java.beans (Jinjava's chat templates; headless); the JNDI and JDBC types libraries name; JFR for profiling.
+modules="java.base,java.desktop,java.logging,java.management,java.naming,java.sql,jdk.incubator.vector,jdk.jfr,jdk.unsupported"
 uid=10001
 out="$root/target/image"
 
@@ -86,7 +87,7 @@ fi
 # 4. The image: the role is the command. The JVM sizes its heap from the container's memory limit
 # (JDK_JAVA_OPTIONS, which a deployment may replace; weights are memory-mapped outside the heap).
 java_options="--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xss4m \
--XX:-UsePerfData -Djava.io.tmpdir=/tmp -Dspecula.home=/opt/specula"
+-XX:-UsePerfData -Djava.awt.headless=true -Djava.io.tmpdir=/tmp -Dspecula.home=/opt/specula"
 entrypoint="[\"/opt/java/bin/java\""
 for option in $java_options; do entrypoint+=",\"$option\""; done
 entrypoint+=",\"-cp\",\"/opt/specula/classes:/opt/specula/lib/*\",\"dev.specula.cli.SpeculaMain\",\"serve\"]"

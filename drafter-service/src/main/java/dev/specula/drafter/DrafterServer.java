@@ -4,7 +4,6 @@ import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.GrpcServer;
 import io.grpc.ServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -55,7 +54,7 @@ public final class DrafterServer implements AutoCloseable {
 
     /** A server on a Netty transport listening on {@link DrafterConfig#port()}. */
     public static DrafterServer create(DrafterConfig config) throws IOException {
-        return new DrafterServer(config, NettyServerBuilder.forPort(config.port()));
+        return new DrafterServer(config, GrpcServer.netty(config.port()));
     }
 
     /** Starts serving and logs what is served. */

@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
@@ -40,6 +41,18 @@ public final class GrpcServer implements AutoCloseable {
         builder.addService(health.getHealthService());
         builder.addService(ProtoReflectionServiceV1.newInstance());
         this.server = builder.build();
+    }
+
+    /**
+     * How long a client connection lives before the server asks the client to reconnect (calls in flight
+     * finish on it first). Reconnecting makes a client's "dns:///" channel resolve its name again, so replicas
+     * that were added or restarted behind a headless Service are taken into rotation within this time.
+     */
+    public static final long MAX_CONNECTION_AGE_SECONDS = 30;
+
+    /** The TCP transport of every service: Netty on {@code port}, connections renewed as described above. */
+    public static ServerBuilder<?> netty(int port) {
+        return NettyServerBuilder.forPort(port).maxConnectionAge(MAX_CONNECTION_AGE_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Starts serving and marks every service SERVING. */

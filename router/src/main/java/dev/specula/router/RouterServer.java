@@ -11,7 +11,6 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import java.io.IOException;
 import java.util.function.Function;
@@ -74,7 +73,7 @@ public final class RouterServer implements AutoCloseable {
 
     /** A Netty server builder on {@code port} (0 picks a free one), for the router process. */
     public static ServerBuilder<?> netty(int port) {
-        return NettyServerBuilder.forPort(port);
+        return GrpcServer.netty(port);
     }
 
     /** Starts serving. */

@@ -17,7 +17,6 @@ import dev.specula.verifier.drafter.DrafterPool;
 import dev.specula.verifier.session.SessionResources;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
 import java.io.IOException;
@@ -93,7 +92,7 @@ public final class VerifierServer implements AutoCloseable {
 
     /** A verifier listening on {@code config.port()} over Netty. */
     public static VerifierServer onPort(VerifierConfig config) {
-        return new VerifierServer(config, NettyServerBuilder.forPort(config.port()));
+        return new VerifierServer(config, GrpcServer.netty(config.port()));
     }
 
     /** Starts serving. */

@@ -1,0 +1,210 @@
+package dev.specula.e2e.chart;
+
+import dev.specula.drafter.DrafterConfig;
+import dev.specula.router.config.RouterConfig;
+import dev.specula.verifier.VerifierConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The Helm chart, offline: for the default values and every value set in helm/specula/ci, helm lint passes,
+ * every rendered object is valid against the Kubernetes JSON schemas, and the rendered service configurations
+ * load with the services' own loaders; bad values are refused naming the field.
+ */
+class HelmChartTest {
+
+    /** The chart's own values (no --values file); the other value sets are files under helm/specula/ci. */
+    private static final String DEFAULT = "";
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private static ChartTools tools;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void prepareTools() throws Exception {
+        try {
+            tools = ChartTools.prepare();
+        } catch (ChartTools.Unavailable e) {
+            assumeTrue(false, e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {DEFAULT, "cpu-only.yaml", "gpu-node-pools.yaml", "several-languages.yaml"})
+    void lint_valueSet_passes(String valueSet) throws Exception {
+        ChartTools.Result lint = tools.helm(withValues(List.of("lint", ChartTools.CHART.toString()), valueSet));
+        assertThat(lint.exitCode()).as(lint.output()).isZero();
+        assertThat(lint.output()).contains("0 chart(s) failed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {DEFAULT, "cpu-only.yaml", "gpu-node-pools.yaml", "several-languages.yaml"})
+    void template_valueSet_everyObjectValidAgainstKubernetesSchemas(String valueSet) throws Exception {
+        Path manifests = render(valueSet);
+        int objects = objects(manifests).size();
+
+        ChartTools.Result validation = tools.validate(manifests);
+
+        assertThat(validation.exitCode()).as(validation.output()).isZero();
+        assertThat(validation.output()).contains(objects + " valid, 0 with problems");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {DEFAULT, "cpu-only.yaml", "gpu-node-pools.yaml", "several-languages.yaml"})
+    void template_valueSet_configsLoadWithTheServicesLoaders(String valueSet) throws Exception {
+        List<JsonNode> objects = objects(render(valueSet));
+        List<String> headless = new ArrayList<>();
+        RouterConfig router = null;
+        int verifiers = 0;
+        int drafters = 0;
+        for (JsonNode object : objects) {
+            String kind = object.path("kind").asString();
+            String name = object.path("metadata").path("name").asString();
+            if (kind.equals("Service") && object.path("spec").path("clusterIP").asString().equals("None")) {
+                headless.add(name);
+            }
+            if (!kind.equals("ConfigMap")) {
+                continue;
+            }
+            JsonNode data = object.path("data");
+            if (data.has("router.yaml")) {
+                router = RouterConfig.load(write(name, data.path("router.yaml").asString()));
+            } else if (data.has("verifier.yaml")) {
+                VerifierConfig verifier = VerifierConfig.load(write(name, data.path("verifier.yaml").asString()));
+                assertThat(verifier.model()).isAbsolute();
+                verifiers++;
+            } else {
+                DrafterConfig drafter = DrafterConfig.load(write(name, data.path("drafter.yaml").asString()));
+                assertThat(drafter.models()).isNotEmpty();
+                drafters++;
+            }
+        }
+        assertThat(router).as("the router's ConfigMap").isNotNull();
+        assertThat(verifiers).isEqualTo(1);
+        assertThat(drafters).as("one ConfigMap per drafter pool").isPositive();
+        // The router reaches every verifier and drafter pod through a headless Service's DNS name.
+        List<String> targets = new ArrayList<>();
+        router.models().values().forEach(targets::addAll);
+        router.drafters().forEach(d -> targets.addAll(d.targets()));
+        for (String target : targets) {
+            assertThat(target).startsWith("dns:///");
+            String host = target.substring("dns:///".length(), target.indexOf('.'));
+            assertThat(headless).as(target).contains(host);
+        }
+    }
+
+    @Test
+    void template_defaultValues_gpusRequestedByVerifierAndDrafterNotRouter() throws Exception {
+        for (JsonNode object : objects(render(DEFAULT))) {
+            if (!object.path("kind").asString().equals("Deployment")) {
+                continue;
+            }
+            String component = object.path("metadata").path("labels").path("app.kubernetes.io/component").asString();
+            JsonNode container = object.path("spec").path("template").path("spec").path("containers").get(0);
+            JsonNode gpus = container.path("resources").path("limits").path("nvidia.com/gpu");
+            assertThat(gpus.isMissingNode()).as(component).isEqualTo(component.equals("router"));
+            assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+            assertThat(container.path("readinessProbe").path("grpc").path("port").asInt()).isPositive();
+        }
+    }
+
+    @Test
+    void template_negativeReplicas_refusedNamingTheField() throws Exception {
+        assertRefused("/verifier/replicas", "--set", "verifier.replicas=-1");
+    }
+
+    @Test
+    void template_unknownLanguageInRoutingTable_refusedNamingTheField() throws Exception {
+        assertRefused("/routing/languages", "--set", "routing.languages.xx={specula-drafter-general-kl}");
+    }
+
+    @Test
+    void template_cudaPoolWithoutGpu_refusedNamingTheField() throws Exception {
+        assertRefused("/verifier/gpu/count", "--set", "verifier.backend=cuda", "--set", "verifier.gpu.count=0");
+    }
+
+    @Test
+    void template_routeToADrafterNoPoolServes_refusedNamingTheField() throws Exception {
+        assertRefused("routing.languages.de: drafter 'specula-drafter-xx' is not a model of any drafter pool",
+                "--set", "routing.languages.de={specula-drafter-xx}");
+    }
+
+    @Test
+    void validate_objectAgainstItsSchema_problemNamedWithField() throws Exception {
+        Path bad = work.resolve("bad.yaml");
+        Files.writeString(bad, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: broken}
+                spec:
+                  replicas: "two"
+                  selector: {matchLabels: {a: b}}
+                  template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: i}]}}
+                """);
+
+        ChartTools.Result validation = tools.validate(bad);
+
+        assertThat(validation.exitCode()).isEqualTo(1);
+        assertThat(validation.output()).contains("apps/v1/Deployment broken", "spec/replicas must be integer");
+    }
+
+    private void assertRefused(String expectedInMessage, String... setArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("template", "t", ChartTools.CHART.toString()));
+        args.addAll(List.of(setArgs));
+        ChartTools.Result result = tools.helm(args.toArray(String[]::new));
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains(expectedInMessage);
+    }
+
+    private Path render(String valueSet) throws Exception {
+        ChartTools.Result template = tools.helm(withValues(
+                List.of("template", "specula", ChartTools.CHART.toString(), "--namespace", "serving"), valueSet));
+        assertThat(template.exitCode()).as(template.output()).isZero();
+        Path manifests = work.resolve((valueSet.isEmpty() ? "default" : valueSet) + ".rendered.yaml");
+        Files.writeString(manifests, template.output());
+        return manifests;
+    }
+
+    private static String[] withValues(List<String> args, String valueSet) {
+        List<String> all = new ArrayList<>(args);
+        if (!valueSet.isEmpty()) {
+            all.addAll(List.of("--values", ChartTools.CHART.resolve("ci").resolve(valueSet).toString()));
+        }
+        return all.toArray(String[]::new);
+    }
+
+    private static List<JsonNode> objects(Path manifests) throws Exception {
+        List<JsonNode> objects = new ArrayList<>();
+        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(manifests.toFile())) {
+            while (documents.hasNextValue()) {
+                JsonNode object = documents.nextValue();
+                if (object != null && object.isObject()) {
+                    objects.add(object);
+                }
+            }
+        }
+        return objects;
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path file = work.resolve(name + ".yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+}

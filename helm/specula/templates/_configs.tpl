@@ -1,0 +1,85 @@
+{{/*
+The services' YAML configurations, rendered from values in the formats their loaders read
+(RouterConfig.load, VerifierConfig.load, DrafterConfig.load). Each is used by its ConfigMap and, as a
+checksum, by its Deployment, so that a changed configuration rolls the pods.
+*/}}
+
+{{- define "specula.routerConfig" -}}
+{{- $root := . -}}
+{{- $c := .Values.router.config -}}
+{{- include "specula.checkRouting" . -}}
+port: {{ .Values.router.port }}
+defaultModel: {{ .Values.verifier.modelName | quote }}
+models:
+  {{ .Values.verifier.modelName | quote }}: [{{ include "specula.dnsTarget" (dict "root" $root "component" "verifier" "port" .Values.verifier.port) | quote }}]
+drafters:
+{{- range $pool := .Values.drafters }}
+{{- $target := include "specula.dnsTarget" (dict "root" $root "component" (printf "drafter-%s" $pool.name) "port" $pool.port) }}
+{{- range $model := $pool.models }}
+  - id: {{ $model.id | quote }}
+    targets: [{{ $target | quote }}]
+    languages: {{ $model.languages | default list | toJson }}
+    domains: {{ $model.domains | default list | toJson }}
+{{- end }}
+{{- end }}
+routes:
+  defaultDrafters: {{ .Values.routing.defaultDrafters | default list | toJson }}
+  languages: {{ .Values.routing.languages | default dict | toJson }}
+  domains: {{ .Values.routing.domains | default dict | toJson }}
+domainRules: {{ $c.domainRules | default list | toJson }}
+detectLanguages: {{ $c.detectLanguages | default list | toJson }}
+fallbackLanguage: {{ $c.fallbackLanguage | quote }}
+lowAccuracyDetection: {{ $c.lowAccuracyDetection }}
+initialDraftLength: {{ $c.initialDraftLength }}
+maxDraftLength: {{ $c.maxDraftLength }}
+explorationRate: {{ $c.explorationRate }}
+{{- end -}}
+
+{{- define "specula.verifierConfig" -}}
+{{- $v := .Values.verifier -}}
+id: {{ include "specula.componentName" (dict "root" . "component" "verifier") | quote }}
+port: {{ $v.port }}
+modelName: {{ $v.modelName | quote }}
+model: {{ printf "%s/%s" .Values.models.path $v.modelFile | quote }}
+{{- with $v.tokenizerFile }}
+tokenizer: {{ printf "%s/%s" $.Values.models.path . | quote }}
+{{- end }}
+backend: {{ $v.backend }}
+maxSessions: {{ $v.maxSessions }}
+blockDeadlineMs: {{ $v.blockDeadlineMs }}
+defaultMaxTokens: {{ $v.defaultMaxTokens }}
+drafterOpenTimeoutMs: {{ $v.drafterOpenTimeoutMs }}
+{{- end -}}
+
+{{/* One drafter pool's configuration: (dict "root" $ "pool" POOL). */}}
+{{- define "specula.drafterConfig" -}}
+{{- $p := .pool -}}
+port: {{ $p.port }}
+backend: {{ $p.backend }}
+maxSessions: {{ $p.maxSessions }}
+minConfidence: {{ $p.minConfidence }}
+models:
+{{- range $p.models }}
+  - id: {{ .id | quote }}
+    model: {{ printf "%s/%s" $.root.Values.models.path .file | quote }}
+    languages: {{ .languages | default list | toJson }}
+    domains: {{ .domains | default (list "general") | toJson }}
+{{- end }}
+{{- end -}}
+
+
+{{/* Fails when the routing table names a drafter id that no drafter pool serves (the schema cannot see this). */}}
+{{- define "specula.checkRouting" -}}
+{{- $ids := list -}}
+{{- range .Values.drafters }}{{ range .models }}{{ $ids = append $ids .id }}{{ end }}{{ end -}}
+{{- $lists := dict "routing.defaultDrafters" (.Values.routing.defaultDrafters | default list) -}}
+{{- range $code, $list := .Values.routing.languages }}{{ $_ := set $lists (printf "routing.languages.%s" $code) $list }}{{ end -}}
+{{- range $domain, $list := .Values.routing.domains }}{{ $_ := set $lists (printf "routing.domains.%s" $domain) $list }}{{ end -}}
+{{- range $field, $list := $lists }}
+{{- range $list }}
+{{- if not (has . $ids) }}
+{{- fail (printf "%s: drafter '%s' is not a model of any drafter pool (expected one of %s in drafters[].models[].id)" $field . (join ", " $ids)) }}
+{{- end }}
+{{- end }}
+{{- end -}}
+{{- end -}}

@@ -9,6 +9,10 @@ checksum, by its Deployment, so that a changed configuration rolls the pods.
 {{- $c := .Values.router.config -}}
 {{- include "specula.checkRouting" . -}}
 port: {{ .Values.router.port }}
+{{- if .Values.router.httpPort }}
+http:
+  port: {{ .Values.router.httpPort }}
+{{- end }}
 defaultModel: {{ .Values.verifier.modelName | quote }}
 models:
   {{ .Values.verifier.modelName | quote }}: [{{ include "specula.dnsTarget" (dict "root" $root "component" "verifier" "port" .Values.verifier.port) | quote }}]

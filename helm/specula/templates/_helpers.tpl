@@ -107,6 +107,11 @@ spec:
             - name: grpc
               containerPort: {{ $v.port }}
               protocol: TCP
+            {{- if $v.httpPort }}
+            - name: http
+              containerPort: {{ $v.httpPort }}
+              protocol: TCP
+            {{- end }}
           readinessProbe:
             grpc:
               port: {{ $v.port }}
@@ -181,6 +186,13 @@ spec:
       targetPort: grpc
       protocol: TCP
       appProtocol: grpc
+    {{- if .values.httpPort }}
+    - name: http
+      port: {{ .values.httpPort }}
+      targetPort: http
+      protocol: TCP
+      appProtocol: http
+    {{- end }}
 {{- end -}}
 
 {{/* A HorizontalPodAutoscaler on CPU, when values.autoscaling.enabled. */}}

@@ -1,5 +1,6 @@
 package dev.specula.drafter;
 
+import dev.specula.engine.SharedData;
 import dev.specula.engine.tokenizer.SentencePieceTokenizer;
 import dev.specula.engine.tokenizer.VocabularyFingerprint;
 import dev.specula.proto.v1.OpenDraft;

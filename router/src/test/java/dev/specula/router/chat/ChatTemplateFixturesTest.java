@@ -1,5 +1,6 @@
 package dev.specula.router.chat;
 
+import dev.specula.engine.SharedData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

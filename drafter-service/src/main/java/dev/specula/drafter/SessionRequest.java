@@ -39,22 +39,22 @@ record SessionRequest(String sessionId, DrafterModel model, int[] tokens, Sampli
         checkVocabulary(open, model);
         int[] tokens = open.getTokensList().stream().mapToInt(Integer::intValue).toArray();
         if (tokens.length == 0) {
-            throw invalid("tokens: empty (expected: the committed sequence, BOS first)");
+            throw RequestRules.invalid("tokens: empty (expected: the committed sequence, BOS first)");
         }
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= model.vocabSize()) {
-                throw invalid("tokens[" + i + "]: " + tokens[i] + " (expected: in [0, " + model.vocabSize() + "))");
+                throw RequestRules.invalid("tokens[" + i + "]: " + tokens[i] + " (expected: in [0, " + model.vocabSize() + "))");
             }
         }
         int draftLength = RequestRules.draftLength("draft_length", open.getDraftLength());
         int context = model.contextLength();
         if (tokens.length > context) {
-            throw invalid("tokens: " + tokens.length + " tokens (expected: at most the context " + context + " of drafter "
+            throw RequestRules.invalid("tokens: " + tokens.length + " tokens (expected: at most the context " + context + " of drafter "
                     + model.id() + ")");
         }
         int maxLength = open.getMaxSequenceLength() == 0 ? context : open.getMaxSequenceLength();
         if (maxLength < tokens.length || maxLength > context) {
-            throw invalid("max_sequence_length: " + open.getMaxSequenceLength() + " (expected: 0 for the context, or in ["
+            throw RequestRules.invalid("max_sequence_length: " + open.getMaxSequenceLength() + " (expected: 0 for the context, or in ["
                     + tokens.length + ", " + context + "]: at least the " + tokens.length + " tokens, at most the "
                     + "context of drafter " + model.id() + ")");
         }
@@ -72,7 +72,7 @@ record SessionRequest(String sessionId, DrafterModel model, int[] tokens, Sampli
                 return m;
             }
         }
-        throw invalid("drafter_id: " + open.getDrafterId() + " (expected: one of "
+        throw RequestRules.invalid("drafter_id: " + open.getDrafterId() + " (expected: one of "
                 + models.stream().map(DrafterModel::id).toList() + ")");
     }
 
@@ -80,10 +80,6 @@ record SessionRequest(String sessionId, DrafterModel model, int[] tokens, Sampli
     static SamplingParams sampling(Sampling s) throws StatusException {
         SamplingOptions o = RequestRules.sampling(s);
         return new SamplingParams(o.temperature(), o.topK(), o.topP(), o.minP(), o.seed());
-    }
-
-    private static StatusException invalid(String description) {
-        return RequestRules.invalid(description);
     }
 
     /**
@@ -102,7 +98,7 @@ record SessionRequest(String sessionId, DrafterModel model, int[] tokens, Sampli
         }
         ByteString target = open.getVocabularyTokenDigests();
         if (target.size() % VocabularyFingerprint.TOKEN_DIGEST_BYTES != 0) {
-            throw invalid("vocabulary_token_digests: " + target.size() + " bytes (expected: "
+            throw RequestRules.invalid("vocabulary_token_digests: " + target.size() + " bytes (expected: "
                     + VocabularyFingerprint.TOKEN_DIGEST_BYTES + " per token)");
         }
         OptionalInt differing = VocabularyFingerprint.firstDifferingId(target.asReadOnlyByteBuffer(),

@@ -47,20 +47,16 @@ final class RequestValidator {
         }
         if (request.hasLanguage() && !request.getLanguage().isEmpty()
                 && !languages.contains(request.getLanguage().toLowerCase(Locale.ROOT))) {
-            throw invalid("language: '" + request.getLanguage() + "' (expected: one of "
+            throw RequestRules.invalid("language: '" + request.getLanguage() + "' (expected: one of "
                     + languages.stream().sorted().toList() + ")");
         }
         if (request.hasDrafter() && !request.getDrafter().isEmpty() && !drafters.contains(request.getDrafter())) {
-            throw invalid("drafter: '" + request.getDrafter() + "' (expected: one of "
+            throw RequestRules.invalid("drafter: '" + request.getDrafter() + "' (expected: one of "
                     + drafters.stream().sorted().toList() + ")");
         }
         if (request.hasModel() && !request.getModel().isEmpty() && !models.contains(request.getModel())) {
-            throw invalid("model: '" + request.getModel() + "' (expected: one of "
+            throw RequestRules.invalid("model: '" + request.getModel() + "' (expected: one of "
                     + models.stream().sorted().toList() + ")");
         }
-    }
-
-    private static StatusException invalid(String message) {
-        return RequestRules.invalid(message);
     }
 }

@@ -55,14 +55,14 @@ public final class RequestValidator {
             try {
                 drafter = new DrafterTarget(request.getDrafter().getDrafterId(), request.getDrafter().getTarget());
             } catch (IllegalArgumentException e) {
-                throw invalid(e.getMessage());
+                throw RequestRules.invalid(e.getMessage());
             }
         }
         int[] committed = new int[request.getCommittedTokensCount()];
         for (int i = 0; i < committed.length; i++) {
             committed[i] = request.getCommittedTokens(i);
             if (committed[i] < 0 || committed[i] >= vocabSize) {
-                throw invalid("committed_tokens[" + i + "]: " + committed[i] + " (expected: a token id in [0, "
+                throw RequestRules.invalid("committed_tokens[" + i + "]: " + committed[i] + " (expected: a token id in [0, "
                         + vocabSize + "))");
             }
         }
@@ -104,10 +104,6 @@ public final class RequestValidator {
             default -> SpeculationPlan.Mode.AUTO;
         };
         return new SpeculationPlan(mode, length, options.maxDraftLength(), options.draftAhead());
-    }
-
-    private static StatusException invalid(String message) {
-        return RequestRules.invalid(message);
     }
 
     private static StatusException outOfRange(String message) {

@@ -63,6 +63,9 @@ final class VerifierRelay {
     private int drafted;
     private int accepted;
     private final List<Integer> draftLengths = new ArrayList<>();
+    // Over every attempt, for the tracker: the target's forward passes and the drafter's drafting time.
+    private double forwardMs;
+    private double draftingMs;
 
     VerifierRelay(ServerCallStreamObserver<GenerateResponse> client, Plan plan, ChannelPool channels,
                   AcceptanceTracker tracker, long startNanos) {
@@ -168,6 +171,8 @@ final class VerifierRelay {
                 drafted += step.getDrafted();
                 accepted += step.getAccepted();
                 draftLengths.add(step.getDraftLength());
+                forwardMs += step.getForwardMs();
+                draftingMs += step.getDraftMs();
             }
             if (committed.getTokenIdsCount() == 0 && committed.getText().isEmpty()) {
                 return;
@@ -264,9 +269,14 @@ final class VerifierRelay {
             summary = summarize(target, fromVerifier);
         }
         if (plan.drafter() != null && summary.getCompletionTokens() > 0) {
+            double costRatio;
+            synchronized (this) {
+                costRatio = Observation.costRatio(draftingMs, summary.getDraftedTokens(), forwardMs,
+                        summary.getVerificationSteps());
+            }
             tracker.record(plan.route(), plan.drafter().drafterId(), new Observation(
                     Math.clamp(summary.getAcceptanceRate(), 0, 1), Math.max(0, summary.getMeanAcceptedLength()),
-                    summary.getTokensPerSecond(), summary.getDraftLengthsList()));
+                    costRatio, summary.getDraftLengthsList()));
         }
         log(target, Status.OK, summary);
         client.onNext(GenerateResponse.newBuilder().setSummary(summary).build());

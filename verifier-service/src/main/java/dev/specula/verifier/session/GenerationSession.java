@@ -175,7 +175,7 @@ public final class GenerationSession implements Runnable {
         res.timings().record(1, forwardMs);
         int next = sampler.sample(logits, spec.params(), length); // the token at position length
         stats.step(0, 0, 0);
-        return commit(new int[] {next}, step(0, 0, 0, forwardMs, 0));
+        return commit(new int[] {next}, step(0, 0, 0, forwardMs, 0, 0));
     }
 
     /** One verification of a block of up to {@code k} drafts; returns whether the session ended. */
@@ -217,7 +217,7 @@ public final class GenerationSession implements Runnable {
                 && block.getPredictedNextToken() == v.nextToken();
         drafter.verified(k, m, v.accepted(), base + v.accepted() + 1, v.nextToken(), keepEpoch);
         stats.step(k, m, v.accepted());
-        return commit(v.committed(), step(k, m, v.accepted(), forwardMs, waitMs));
+        return commit(v.committed(), step(k, m, v.accepted(), forwardMs, waitMs, block.getDraftMs()));
     }
 
     /**
@@ -256,9 +256,10 @@ public final class GenerationSession implements Runnable {
         return finish != null;
     }
 
-    private static StepStatistics step(int k, int drafted, int accepted, double forwardMs, double waitMs) {
+    private static StepStatistics step(int k, int drafted, int accepted, double forwardMs, double waitMs,
+                                       double draftMs) {
         return StepStatistics.newBuilder().setDraftLength(k).setDrafted(drafted).setAccepted(accepted)
-                .setForwardMs(forwardMs).setWaitMs(waitMs).build();
+                .setForwardMs(forwardMs).setWaitMs(waitMs).setDraftMs(draftMs).build();
     }
 
     /** Runs {@code tokens} through the shared batcher and waits for the logits. */

@@ -11,6 +11,8 @@ import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -33,12 +35,15 @@ public final class DrafterPool implements AutoCloseable {
             .permittedNumberOfCallsInHalfOpenState(2)
             .build();
 
+    /** How often a session may open a drafter that is not expected to pay. */
+    public static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(20);
     /** Drafters whose history is kept; requests name drafters, so the map is bounded. */
     static final int MAX_HISTORIES = 256;
 
     private final ChannelPool channels;
     private final CircuitBreakerRegistry breakers;
     private final Map<String, DrafterHistory> histories = new ConcurrentHashMap<>();
+    private final AtomicLong lastProbeNanos = new AtomicLong(System.nanoTime());
 
     /** Plaintext channels ({@link Channels#plaintext}) and {@link #DEFAULT_BREAKER}. */
     public DrafterPool() {
@@ -76,6 +81,16 @@ public final class DrafterPool implements AutoCloseable {
         }
         return histories.size() < MAX_HISTORIES ? histories.computeIfAbsent(key, k -> new DrafterHistory())
                 : new DrafterHistory();
+    }
+
+    /**
+     * Whether the caller may open a drafter that is not expected to pay, to measure it again (a drafter never
+     * opened is never measured again): true for one caller per {@link #PROBE_INTERVAL_NANOS} over all drafters,
+     * the first one interval after this pool was made (until then the prior stands for every drafter).
+     */
+    public boolean tryProbe(long nowNanos) {
+        long last = lastProbeNanos.get();
+        return nowNanos - last >= PROBE_INTERVAL_NANOS && lastProbeNanos.compareAndSet(last, nowNanos);
     }
 
     /** Channels created so far. */

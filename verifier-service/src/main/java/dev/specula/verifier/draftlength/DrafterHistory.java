@@ -1,18 +1,13 @@
 package dev.specula.verifier.draftlength;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * What every session of the verifier has measured of one drafter: its per-token acceptance and how long a
  * session waits for its blocks, as exponential moving averages. A new session decides from them whether opening
  * the drafter can pay before it pays for the handshake. Since a drafter that is never opened is never measured
- * again, one session per {@link #PROBE_INTERVAL_NANOS} may open it anyway ({@link #tryProbe}); the first probe
- * comes one interval after the history is made (until then the prior stands for the drafter). Thread-safe.
+ * again, the verifier lets a session open one anyway now and then ({@code DrafterPool.tryProbe}). Thread-safe.
  */
 public final class DrafterHistory {
 
-    /** How often a session may open a drafter that is not expected to pay, to measure it again. */
-    public static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(20);
     /** Weight of a new block in the averages. */
     static final double DECAY = 0.1;
 
@@ -21,7 +16,6 @@ public final class DrafterHistory {
     private double waitPerTokenMs;
     private boolean waitMeasured;
     private long blocks;
-    private long lastProbeNanos = System.nanoTime();
 
     /** Records a verified block: {@code accepted} of {@code drafted} accepted, {@code examined} looked at. */
     synchronized void recordVerification(int accepted, int examined) {
@@ -49,17 +43,5 @@ public final class DrafterHistory {
     /** Blocks measured so far. */
     public synchronized long blocks() {
         return blocks;
-    }
-
-    /**
-     * Whether the caller may open the drafter to measure it although it is not expected to pay: true for one
-     * caller per {@link #PROBE_INTERVAL_NANOS}.
-     */
-    public synchronized boolean tryProbe(long nowNanos) {
-        if (nowNanos - lastProbeNanos < PROBE_INTERVAL_NANOS) {
-            return false;
-        }
-        lastProbeNanos = nowNanos;
-        return true;
     }
 }

@@ -74,7 +74,7 @@ final class SpeculationSetup {
             return;
         }
         if (auto && !DraftLengthPolicy.worthOpening(res.timings(), res.timings().load(), history,
-                spec.speculation().maxDraftLength()) && !history.tryProbe(System.nanoTime())) {
+                spec.speculation().maxDraftLength()) && !res.drafters().tryProbe(System.nanoTime())) {
             return; // plain decoding is expected to be faster: a policy decision, not a fallback
         }
         DrafterTarget target = spec.drafter();

@@ -130,17 +130,6 @@ class DraftLengthPolicyTest {
     }
 
     @Test
-    void tryProbe_oncePerInterval_notRightAway() {
-        DrafterHistory history = new DrafterHistory();
-        long now = System.nanoTime();
-        assertThat(history.tryProbe(now)).as("the prior stands for a new drafter").isFalse();
-        long later = now + DrafterHistory.PROBE_INTERVAL_NANOS;
-        assertThat(history.tryProbe(later)).isTrue();
-        assertThat(history.tryProbe(later + 1)).isFalse();
-        assertThat(history.tryProbe(later + DrafterHistory.PROBE_INTERVAL_NANOS)).isTrue();
-    }
-
-    @Test
     void expectedTokens_geometricSeries() {
         assertThat(DraftLengthPolicy.expectedTokens(0, 5)).isEqualTo(1.0);
         assertThat(DraftLengthPolicy.expectedTokens(1, 5)).isEqualTo(6.0);

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Estimates for what was never measured: a plain step at an unmeasured load is interpolated linearly between
  * measured loads; a pass of k + 1 positions costs the plain step at this load plus the extra that k + 1
  * positions cost over one at the nearest load where both were measured (so one verification measured at load 1
- * prices verification at load 64 until one is measured there). Thread-safe.
+ * prices verification at load 64 until one is measured there), but never less than that extra at the lowest load
+ * measured. Thread-safe.
  */
 public final class ForwardTimings implements ForwardCost {
 
@@ -84,14 +85,26 @@ public final class ForwardTimings implements ForwardCost {
         if (n == 1 || Double.isNaN(plain)) {
             return plain;
         }
-        for (int distance = 0; distance < average.length; distance++) {
+        double nearest = Double.NaN;
+        for (int distance = 0; distance < average.length && Double.isNaN(nearest); distance++) {
             for (int candidate : new int[] {l - distance, l + distance}) {
                 if (candidate >= 1 && candidate < average.length && hasExtra(average[candidate])) {
-                    return plain + Math.max(0, along(average[candidate], n) - average[candidate][1]);
+                    nearest = extra(candidate, n);
+                    break;
                 }
             }
         }
-        return plain; // only plain steps measured: assume a longer pass costs the same (memory bound)
+        if (Double.isNaN(nearest)) {
+            return plain; // only plain steps measured: assume a longer pass costs the same (memory bound)
+        }
+        // Extra positions cost no less in a fuller batch than at the lowest load measured: a floor against a noisy
+        // average near this load that would make verification look free.
+        for (int lowest = 1; lowest < average.length; lowest++) {
+            if (hasExtra(average[lowest])) {
+                return plain + Math.max(nearest, extra(lowest, n));
+            }
+        }
+        return plain + nearest;
     }
 
     /** A plain step at load {@code l}: measured, else linear between (or beyond) the measured loads. */
@@ -102,6 +115,11 @@ public final class ForwardTimings implements ForwardCost {
         }
         plainByLoad[0] = Double.NaN;
         return along(plainByLoad, l);
+    }
+
+    /** What {@code n} positions cost over one at load {@code l}, at least 0. */
+    private double extra(int l, int n) {
+        return Math.max(0, along(average[l], n) - average[l][1]);
     }
 
     /** Whether a load's row has the plain step and at least one longer pass measured. */

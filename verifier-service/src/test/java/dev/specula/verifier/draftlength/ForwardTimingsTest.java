@@ -52,15 +52,18 @@ class ForwardTimingsTest {
     }
 
     @Test
-    void millis_verificationAtUnmeasuredLoad_plainThereplusExtraFromNearestLoad() {
+    void millis_verificationAtUnmeasuredLoad_plainTherePlusExtraFromNearestLoad_flooredByLowestLoad() {
         ForwardTimings t = new ForwardTimings(17, 64);
         t.record(1, 1, 10);
         t.record(1, 3, 25); // at load 1, 3 positions cost 15 ms more than one
         t.record(64, 1, 300);
         assertThat(t.millis(64, 3)).isCloseTo(315.0, within(1e-9));
         t.record(60, 1, 280);
-        t.record(60, 3, 281); // nearer to 64: only 1 ms more
-        assertThat(t.millis(64, 3)).isCloseTo(301.0, within(1e-9));
+        t.record(60, 3, 301); // nearer to 64: 21 ms more
+        assertThat(t.millis(64, 3)).isCloseTo(321.0, within(1e-9));
+        t.record(62, 1, 290);
+        t.record(62, 3, 289); // nearer still, but noise made it cheaper than a plain step
+        assertThat(t.millis(64, 3)).as("no cheaper than at the lowest load").isCloseTo(315.0, within(1e-9));
     }
 
     @Test

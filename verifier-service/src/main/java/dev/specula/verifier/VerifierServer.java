@@ -46,6 +46,7 @@ public final class VerifierServer implements AutoCloseable {
     private final ModelFile file;
     private final Transformer model;
     private final ForwardBatcher batcher;
+    private final ForwardTimings timings;
     private final DrafterPool drafters;
     private final VerifierServiceImpl service;
     private final GrpcServer server;
@@ -79,7 +80,7 @@ public final class VerifierServer implements AutoCloseable {
             throw e;
         }
         this.batcher = new ForwardBatcher(model, "verifier-batcher");
-        ForwardTimings timings = new ForwardTimings(ProtocolLimits.maxVerificationRows());
+        this.timings = new ForwardTimings(ProtocolLimits.maxVerificationRows(), config.maxSessions());
         warmUp(timings);
         SessionResources resources = new SessionResources(config.id(), config.modelName(), model,
                 file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()),
@@ -131,6 +132,11 @@ public final class VerifierServer implements AutoCloseable {
         return batcher;
     }
 
+    /** The measured forward-pass times the draft-length policy decides from. */
+    public ForwardTimings timings() {
+        return timings;
+    }
+
     /** The drafter channels and breakers. */
     public DrafterPool drafters() {
         return drafters;
@@ -170,7 +176,7 @@ public final class VerifierServer implements AutoCloseable {
                     Arrays.fill(tokens, token);
                     long t0 = System.nanoTime();
                     batcher.submit(s, tokens, true).join();
-                    timings.record(n, (System.nanoTime() - t0) / 1e6);
+                    timings.record(1, n, (System.nanoTime() - t0) / 1e6);
                 }
             }
         }

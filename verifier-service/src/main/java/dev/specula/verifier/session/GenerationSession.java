@@ -86,6 +86,7 @@ public final class GenerationSession implements Runnable {
 
     @Override
     public void run() {
+        res.timings().sessionStarted();
         try (InferenceSession session = res.model().newSession(context)) {
             kv = session;
             loadSequence();
@@ -93,7 +94,7 @@ public final class GenerationSession implements Runnable {
             CompletableFuture<Void> opening = CompletableFuture.runAsync(() -> drafter.open(sequence, length),
                     task -> Thread.ofVirtual().name("drafter-open-" + spec.sessionId()).start(task));
             prefill();
-            opening.join();
+            drafter.awaitOpen(opening);
             loop();
             if (stopReason != null) {
                 endStopped();
@@ -118,6 +119,7 @@ public final class GenerationSession implements Runnable {
             }
         } finally {
             drafter.release();
+            res.timings().sessionEnded();
         }
     }
 
@@ -169,10 +171,11 @@ public final class GenerationSession implements Runnable {
 
     /** One plain decoding step; returns whether the session ended. */
     private boolean plainStep() {
+        int load = res.timings().load();
         long t0 = System.nanoTime();
         float[] logits = forward(new int[] {sequence[length - 1]}, false)[0];
         double forwardMs = (System.nanoTime() - t0) / 1e6;
-        res.timings().record(1, forwardMs);
+        res.timings().record(load, 1, forwardMs);
         int next = sampler.sample(logits, spec.params(), length); // the token at position length
         stats.step(0, 0, 0);
         return commit(new int[] {next}, step(0, 0, 0, forwardMs, 0, 0));
@@ -206,10 +209,11 @@ public final class GenerationSession implements Runnable {
         int[] input = new int[m + 1];
         input[0] = sequence[length - 1];
         System.arraycopy(drafts, 0, input, 1, m);
+        int load = res.timings().load();
         long t0 = System.nanoTime();
         float[][] logits = forward(input, true); // [m + 1, vocab]
         double forwardMs = (System.nanoTime() - t0) / 1e6;
-        res.timings().record(m + 1, forwardMs);
+        res.timings().record(load, m + 1, forwardMs);
         Verification v = RejectionSampler.verify(logits, drafts, spec.params(), length);
         int base = length;
         kv.truncate(base + v.accepted()); // the new last token is fed by the next pass

@@ -8,6 +8,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.grpc.ManagedChannel;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -29,8 +31,15 @@ public final class DrafterPool implements AutoCloseable {
             .permittedNumberOfCallsInHalfOpenState(2)
             .build();
 
+    /**
+     * Distinct drafter targets one verifier keeps a channel and a breaker for. Targets come from requests, so
+     * without a bound a caller naming ever new targets would grow both maps without end.
+     */
+    public static final int MAX_TARGETS = 64;
+
     private final ChannelPool channels;
     private final CircuitBreakerRegistry breakers;
+    private final Set<String> targets = ConcurrentHashMap.newKeySet();
 
     /** Plaintext channels ({@link Channels#plaintext}) and {@link #DEFAULT_BREAKER}. */
     public DrafterPool() {
@@ -48,12 +57,31 @@ public final class DrafterPool implements AutoCloseable {
 
     /** The channel to {@code target}, created on first use. */
     public ManagedChannel channel(String target) {
+        admit(target);
         return channels.get(target);
     }
 
-    /** The circuit breaker of {@code target}. */
+    /**
+     * The circuit breaker of {@code target}.
+     *
+     * @throws IllegalStateException when {@code target} is new and {@link #MAX_TARGETS} are already in use
+     */
     public CircuitBreaker breaker(String target) {
+        admit(target);
         return breakers.circuitBreaker(target);
+    }
+
+    private void admit(String target) {
+        if (targets.contains(target)) {
+            return;
+        }
+        synchronized (targets) {
+            if (targets.size() >= MAX_TARGETS && !targets.contains(target)) {
+                throw new IllegalStateException("drafter targets: " + MAX_TARGETS + " in use (expected: one of them, "
+                        + "or at most " + MAX_TARGETS + " distinct targets)");
+            }
+            targets.add(target);
+        }
     }
 
     /** Channels created so far. */

@@ -45,7 +45,12 @@ final class SpeculationSetup {
             return;
         }
         DrafterTarget target = spec.drafter();
-        breaker = res.drafters().breaker(target.target());
+        try {
+            breaker = res.drafters().breaker(target.target());
+        } catch (IllegalStateException e) {
+            fallback = target.describe() + ": " + e.getMessage() + ", decoding plainly";
+            return;
+        }
         if (!breaker.tryAcquirePermission()) {
             fallback = target.describe() + ": circuit breaker open, decoding plainly";
             return;

@@ -3,6 +3,7 @@ package dev.specula.drafter;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.GrpcServer;
+import dev.specula.rpc.ServerHealth;
 import io.grpc.ServerBuilder;
 
 import java.io.IOException;
@@ -25,6 +26,8 @@ public final class DrafterServer implements AutoCloseable {
     private final List<DrafterModel> models;
     private final DrafterServiceImpl service;
     private final GrpcServer server;
+    // Not ready until started; NOT_SERVING once a forward pass fails or shutdown begins.
+    private final ServerHealth health = new ServerHealth();
     private boolean closed;
 
     /**
@@ -48,8 +51,8 @@ public final class DrafterServer implements AutoCloseable {
             throw e;
         }
         this.models = List.copyOf(loaded);
-        this.service = new DrafterServiceImpl(models, config.maxSessions(), config.minConfidence());
-        this.server = new GrpcServer("drafter", builder, service);
+        this.service = new DrafterServiceImpl(models, config.maxSessions(), config.minConfidence(), health);
+        this.server = new GrpcServer("drafter", builder, health, service);
     }
 
     /** A server on a Netty transport listening on {@link DrafterConfig#port()}. */
@@ -89,6 +92,11 @@ public final class DrafterServer implements AutoCloseable {
         return models;
     }
 
+    /** What its health service answers. */
+    public ServerHealth health() {
+        return health;
+    }
+
     /** Blocks until the server has terminated. */
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
@@ -104,6 +112,7 @@ public final class DrafterServer implements AutoCloseable {
             return;
         }
         closed = true;
+        health.draining();
         try {
             service.close();
             server.shutdown(SHUTDOWN_GRACE_MILLIS);

@@ -3,6 +3,7 @@ package dev.specula.drafter;
 import dev.specula.proto.v1.DrafterServiceGrpc;
 import dev.specula.proto.v1.ProposeRequest;
 import dev.specula.proto.v1.ProposeResponse;
+import dev.specula.rpc.ServerHealth;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -29,20 +30,23 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
     private final double minConfidence;
     private final DrafterMetrics metrics = new DrafterMetrics();
     private final Set<DraftingSession> sessions = ConcurrentHashMap.newKeySet();
+    private final ServerHealth health;
     private volatile boolean closed;
 
     /**
      * @param models        the loaded models, the first being the default; the caller keeps ownership
      * @param maxSessions   concurrent sessions at most
      * @param minConfidence early-stop threshold, in [0, 1)
+     * @param health        the server's health, told when a draft model's forward pass fails
      */
-    DrafterServiceImpl(List<DrafterModel> models, int maxSessions, double minConfidence) {
+    DrafterServiceImpl(List<DrafterModel> models, int maxSessions, double minConfidence, ServerHealth health) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("models: none (expected: at least one)");
         }
         this.models = List.copyOf(models);
         this.maxSessions = maxSessions;
         this.minConfidence = minConfidence;
+        this.health = health;
     }
 
     /** The service's counters. */
@@ -157,7 +161,7 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
                 return;
             }
             DraftingSession[] self = new DraftingSession[1];
-            self[0] = new DraftingSession(open, sender, minConfidence, metrics, () -> {
+            self[0] = new DraftingSession(open, sender, minConfidence, metrics, health::backendFailed, () -> {
                 sessions.remove(self[0]);
                 metrics.closed();
             });

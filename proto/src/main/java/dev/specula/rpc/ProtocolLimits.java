@@ -19,6 +19,13 @@ public final class ProtocolLimits {
     public static final int MAX_STOP_BYTES = 64;
     /** The largest {@code max_tokens} accepted before the model's context is known. */
     public static final int MAX_TOKENS = 1_000_000;
+    /**
+     * Bytes a name-like field may have: language, domain, drafter, model, session and drafter ids, targets.
+     * Such values end up in summaries, logs and (when configured) routing keys, so none may be large.
+     */
+    public static final int MAX_NAME_BYTES = 256;
+    /** Characters of any client-supplied text that a log line or an error message repeats. */
+    public static final int MAX_QUOTED_CHARS = 80;
 
     private ProtocolLimits() {
     }

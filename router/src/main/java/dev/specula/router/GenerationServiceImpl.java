@@ -1,6 +1,7 @@
 package dev.specula.router;
 
 import dev.specula.rpc.ChannelPool;
+import dev.specula.rpc.RequestRules;
 import dev.specula.proto.v1.DrafterEndpoint;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.GenerateResponse;
@@ -13,6 +14,7 @@ import dev.specula.router.config.RouterConfig;
 import dev.specula.router.language.LanguageIdentifier;
 import dev.specula.router.routing.DomainClassifier;
 import dev.specula.router.routing.DrafterRouter;
+import dev.specula.router.routing.ReplicaHealth;
 import dev.specula.router.routing.RoundRobin;
 import dev.specula.router.routing.Route;
 import io.grpc.StatusException;
@@ -41,27 +43,38 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
     private final DrafterRouter drafters;
     private final AcceptanceTracker tracker;
     private final ChannelPool channels;
+    private final ReplicaHealth replicaHealth;
     private final RequestValidator validator;
     private final Map<String, RoundRobin> verifiers = new LinkedHashMap<>();
+    // What routes and learned statistics are keyed by: only configured values, never what a client sends.
+    private final Set<String> servedLanguages;
+    private final Set<String> routedDomains;
 
     /**
      * @param config    models, drafters, routes and rules
      * @param languages the language detector (built at start-up: it loads its models then)
      * @param tracker   what is learned across requests
      * @param channels  channels to verifiers, reused across requests
+     * @param replicaHealth which verifier replicas are ejected
      */
     GenerationServiceImpl(RouterConfig config, LanguageIdentifier languages, AcceptanceTracker tracker,
-                                 ChannelPool channels) {
+                          ChannelPool channels, ReplicaHealth replicaHealth) {
         this.config = config;
         this.languages = languages;
         this.domains = new DomainClassifier(config.domainRules());
         this.tracker = tracker;
         this.drafters = new DrafterRouter(config, tracker);
         this.channels = channels;
+        this.replicaHealth = replicaHealth;
         config.models().forEach((model, targets) -> verifiers.put(model, new RoundRobin(targets)));
-        Set<String> known = new TreeSet<>(config.knownLanguages());
-        known.addAll(languages.knownCodes());
-        this.validator = new RequestValidator(known, drafters.ids(), config.models().keySet(), config.maxDraftLength());
+        Set<String> served = new TreeSet<>(config.knownLanguages());
+        served.addAll(languages.knownCodes());
+        this.servedLanguages = Set.copyOf(served);
+        Set<String> domainNames = new TreeSet<>(config.routes().domains().keySet());
+        config.domainRules().forEach(rule -> domainNames.add(rule.domain()));
+        config.drafters().forEach(d -> domainNames.addAll(d.domains()));
+        this.routedDomains = Set.copyOf(domainNames);
+        this.validator = new RequestValidator(drafters.ids(), config.models().keySet(), config.maxDraftLength());
     }
 
     /** Server streaming: see generation.proto. */
@@ -72,16 +85,11 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
             validator.validate(request);
         } catch (StatusException e) {
             LOG.info(String.format(Locale.ROOT, "generate status=%s (%s)", e.getStatus().getCode(),
-                    e.getStatus().getDescription()));
+                    RequestRules.quote(e.getStatus().getDescription())));
             responseObserver.onError(e);
             return;
         }
-        String prompt = request.getPrompt();
-        String language = request.hasLanguage() && !request.getLanguage().isEmpty()
-                ? request.getLanguage().toLowerCase(Locale.ROOT) : languages.identify(prompt);
-        String domain = request.hasDomain() && !request.getDomain().isBlank()
-                ? request.getDomain() : domains.classify(prompt);
-        Route route = new Route(language, domain);
+        Route route = new Route(language(request), domain(request));
         String model = request.hasModel() && !request.getModel().isEmpty() ? request.getModel() : config.defaultModel();
 
         Speculation speculation = request.getSpeculation();
@@ -117,10 +125,27 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
             session.setSpeculation(spec).setDrafter(DrafterEndpoint.newBuilder()
                     .setDrafterId(drafter.drafterId()).setTarget(drafter.target()));
         }
-        VerifierRelay.Plan plan = new VerifierRelay.Plan(session.build(), model, verifiers.get(model).nextOrder(),
-                route, drafter);
-        new VerifierRelay((ServerCallStreamObserver<GenerateResponse>) responseObserver, plan, channels, tracker, start)
-                .start();
+        VerifierRelay.Plan plan = new VerifierRelay.Plan(session.build(), model,
+                replicaHealth.order(verifiers.get(model).nextOrder()), route, drafter);
+        new VerifierRelay((ServerCallStreamObserver<GenerateResponse>) responseObserver, plan, channels, tracker,
+                replicaHealth, start).start();
+    }
+
+    /** The request's language if served, else {@link LanguageIdentifier#UNKNOWN}; detected when not given. */
+    private String language(GenerateRequest request) {
+        if (!request.hasLanguage() || request.getLanguage().isEmpty()) {
+            return languages.identify(request.getPrompt());
+        }
+        String given = request.getLanguage().toLowerCase(Locale.ROOT);
+        return servedLanguages.contains(given) ? given : LanguageIdentifier.UNKNOWN;
+    }
+
+    /** The request's domain if it has routes or rules, else {@link Route#GENERAL}; classified when not given. */
+    private String domain(GenerateRequest request) {
+        if (!request.hasDomain() || request.getDomain().isBlank()) {
+            return domains.classify(request.getPrompt());
+        }
+        return routedDomains.contains(request.getDomain()) ? request.getDomain() : Route.GENERAL;
     }
 
     /** The tracker this service learns into. */

@@ -5,6 +5,7 @@ import dev.specula.router.config.RouterConfig;
 import dev.specula.router.http.OpenAiHttpServer;
 import dev.specula.rpc.ChannelPool;
 import dev.specula.router.language.LanguageIdentifier;
+import dev.specula.router.routing.ReplicaHealth;
 import dev.specula.rpc.GrpcServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -28,6 +29,7 @@ public final class RouterServer implements AutoCloseable {
 
     private final GrpcServer server;
     private final ChannelPool channels;
+    private final ReplicaHealth replicaHealth;
     private final GenerationServiceImpl service;
     // The HTTP API and the in-process link to the service it calls; all null without config.http().
     private final Server inProcessServer;
@@ -57,7 +59,8 @@ public final class RouterServer implements AutoCloseable {
                 config.lowAccuracyDetection());
         AcceptanceTracker tracker = new AcceptanceTracker(config.explorationRate(), config.explorationSeed(),
                 config.initialDraftLength(), config.maxDraftLength());
-        this.service = new GenerationServiceImpl(config, languages, tracker, channels);
+        this.replicaHealth = new ReplicaHealth(config.replicaHealth(), channels::get);
+        this.service = new GenerationServiceImpl(config, languages, tracker, channels, replicaHealth);
         this.server = new GrpcServer("router", builder, service);
         if (config.http() == null) {
             this.inProcessServer = null;
@@ -102,6 +105,11 @@ public final class RouterServer implements AutoCloseable {
         return service.tracker();
     }
 
+    /** Which verifier replicas are ejected, for inspection. */
+    public ReplicaHealth replicaHealth() {
+        return replicaHealth;
+    }
+
     /** Blocks until the server has terminated. */
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
@@ -115,6 +123,7 @@ public final class RouterServer implements AutoCloseable {
             inProcessServer.shutdownNow();
         }
         server.shutdown(graceMillis);
+        replicaHealth.close();
         channels.close();
     }
 

@@ -12,6 +12,7 @@ import dev.specula.engine.tokenizer.VocabularyFingerprint;
 import dev.specula.proto.v1.DescribeModelResponse;
 import dev.specula.rpc.GrpcServer;
 import dev.specula.rpc.ProtocolLimits;
+import dev.specula.rpc.ServerHealth;
 import dev.specula.verifier.draftlength.ForwardTimings;
 import dev.specula.verifier.drafter.DrafterPool;
 import dev.specula.verifier.session.SessionResources;
@@ -50,6 +51,8 @@ public final class VerifierServer implements AutoCloseable {
     private final DrafterPool drafters;
     private final VerifierServiceImpl service;
     private final GrpcServer server;
+    // Not ready until started; NOT_SERVING once a forward pass fails or shutdown begins.
+    private final ServerHealth health = new ServerHealth();
 
     /** A verifier on {@code builder} whose drafter channels are plaintext ({@code Channels.plaintext}). */
     public VerifierServer(VerifierConfig config, ServerBuilder<?> builder) {
@@ -85,10 +88,10 @@ public final class VerifierServer implements AutoCloseable {
         SessionResources resources = new SessionResources(config.id(), config.modelName(), model,
                 file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()),
                 ByteString.copyFrom(VocabularyFingerprint.tokenDigests(file.tokenizer())), batcher, drafters, timings,
-                config.blockDeadlineMs(), config.drafterOpenTimeoutMs());
-        this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.defaultMaxTokens(),
-                describe(config.modelName(), file));
-        this.server = new GrpcServer("verifier", builder, service);
+                config.blockDeadlineMs(), config.drafterOpenTimeoutMs(), health);
+        this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.maxQueuedSessions(),
+                config.maxQueueWaitMs(), config.defaultMaxTokens(), describe(config.modelName(), file));
+        this.server = new GrpcServer("verifier", builder, health, service);
     }
 
     /** A verifier listening on {@code config.port()} over Netty. */
@@ -101,7 +104,8 @@ public final class VerifierServer implements AutoCloseable {
         server.start();
         LOG.info("verifier " + config.id() + " serving " + config.modelName() + " (" + config.model().getFileName()
                 + ", context " + model.config().contextLength() + ", backend " + config.backend() + ") on port "
-                + server.port() + ", at most " + config.maxSessions() + " sessions");
+                + server.port() + ", at most " + config.maxSessions() + " sessions (" + config.maxQueuedSessions()
+                + " more may wait up to " + config.maxQueueWaitMs() + " ms)");
         return this;
     }
 
@@ -147,9 +151,23 @@ public final class VerifierServer implements AutoCloseable {
         server.awaitTermination();
     }
 
-    /** Graceful: stops the sessions, the server, then the drafter channels, the batcher and the model. */
+    /** Sessions waiting in the admission queue now. */
+    public int queuedSessions() {
+        return service.queuedSessions();
+    }
+
+    /** What its health service answers. */
+    public ServerHealth health() {
+        return health;
+    }
+
+    /**
+     * Graceful: reports not ready, stops the sessions, the server, then the drafter channels, the batcher and the
+     * model.
+     */
     @Override
     public void close() {
+        health.draining();
         service.shutdown(5_000);
         server.shutdown(2_000);
         drafters.close();

@@ -121,6 +121,15 @@ public final class AcceptanceTracker {
         return (int) Math.max(1, Math.min(maxDraftLength, Math.round(s.draftLength())));
     }
 
+    /**
+     * How many (route, drafter) pairs have statistics. Routes are built from configured languages and domains
+     * only (an unserved language is "unknown", an unrouted domain "general"), so this is bounded by the
+     * configuration, whatever clients send.
+     */
+    public synchronized int size() {
+        return stats.size();
+    }
+
     /** What has been measured for {@code drafterId} on {@code route}, if anything. */
     public synchronized Optional<DrafterStats> stats(Route route, String drafterId) {
         return Optional.ofNullable(stats.get(new Key(route, drafterId)));

@@ -39,12 +39,14 @@ import java.util.Set;
  *                             route (epsilon-greedy); in [0, 1], default 0.1
  * @param explorationSeed      the seed of that choice, so that runs repeat; default 0
  * @param http                 the OpenAI-compatible HTTP API; null (the default) means no HTTP port
+ * @param replicaHealth        ejection of verifier replicas that fail to connect or answer; default
+ *                             {@link ReplicaHealthConfig#DEFAULT}
  */
 public record RouterConfig(int port, String defaultModel, Map<String, List<String>> models,
                            List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                            List<String> detectLanguages, String fallbackLanguage, boolean lowAccuracyDetection,
                            int initialDraftLength, int maxDraftLength, double explorationRate,
-                           long explorationSeed, HttpConfig http) {
+                           long explorationSeed, HttpConfig http, ReplicaHealthConfig replicaHealth) {
 
     /** The port a router listens on by default. */
     public static final int DEFAULT_PORT = 50051;
@@ -128,6 +130,7 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         if (!(explorationRate >= 0 && explorationRate <= 1)) {
             throw new IllegalArgumentException("explorationRate: " + explorationRate + " (expected: 0..1)");
         }
+        replicaHealth = replicaHealth == null ? ReplicaHealthConfig.DEFAULT : replicaHealth;
     }
 
     private static void checkIds(String field, List<String> list, Set<String> ids, boolean mayBeEmpty) {
@@ -195,6 +198,7 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         private double explorationRate = 0.1;
         private long explorationSeed;
         private HttpConfig http;
+        private ReplicaHealthConfig replicaHealth;
 
         private Builder() {
         }
@@ -258,12 +262,14 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
 
         public Builder http(HttpConfig http) { this.http = http; return this; }
 
+        public Builder replicaHealth(ReplicaHealthConfig health) { this.replicaHealth = health; return this; }
+
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
                     fallbackLanguage, lowAccuracyDetection,
                     initialDraftLength == null ? Math.min(ProtocolLimits.DEFAULT_DRAFT_LENGTH, maxDraftLength) : initialDraftLength, maxDraftLength, explorationRate,
-                    explorationSeed, http);
+                    explorationSeed, http, replicaHealth);
         }
     }
 }

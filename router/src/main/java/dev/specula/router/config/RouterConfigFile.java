@@ -11,7 +11,16 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
                         List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                         List<String> detectLanguages, String fallbackLanguage, Boolean lowAccuracyDetection,
                         Integer initialDraftLength, Integer maxDraftLength, Double explorationRate,
-                        Long explorationSeed, HttpFile http) {
+                        Long explorationSeed, HttpFile http, ReplicaHealthFile replicaHealth) {
+
+    /** The {@code replicaHealth} section as written. */
+    record ReplicaHealthFile(Long ejectionMs, Long maxEjectionMs) {
+        ReplicaHealthConfig toConfig() {
+            ReplicaHealthConfig d = ReplicaHealthConfig.DEFAULT;
+            return new ReplicaHealthConfig(ejectionMs == null ? d.ejectionMs() : ejectionMs,
+                    maxEjectionMs == null ? d.maxEjectionMs() : maxEjectionMs);
+        }
+    }
 
     /** The {@code http} section as written. */
     record HttpFile(Integer port, Long maxBodyBytes, java.util.Map<String, HttpConfig.ChatTemplateConfig> chatTemplates) {
@@ -50,6 +59,9 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
         }
         if (http != null) {
             b.http(http.toConfig().resolvedAgainst(dir));
+        }
+        if (replicaHealth != null) {
+            b.replicaHealth(replicaHealth.toConfig());
         }
         return b.build();
     }

@@ -10,6 +10,7 @@ import io.grpc.ManagedChannel;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +36,12 @@ public final class DrafterPool implements AutoCloseable {
             .permittedNumberOfCallsInHalfOpenState(2)
             .build();
 
+    /**
+     * Distinct drafter targets one verifier keeps a channel and a breaker for. Targets come from requests, so
+     * without a bound a caller naming ever new targets would grow both maps without end.
+     */
+    public static final int MAX_TARGETS = 64;
+
     /** How often a session may open a drafter that is not expected to pay. */
     public static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(20);
     /** Drafters whose history is kept; requests name drafters, so the map is bounded. */
@@ -42,6 +49,7 @@ public final class DrafterPool implements AutoCloseable {
 
     private final ChannelPool channels;
     private final CircuitBreakerRegistry breakers;
+    private final Set<String> targets = ConcurrentHashMap.newKeySet();
     private final Map<String, DrafterHistory> histories = new ConcurrentHashMap<>();
     private final AtomicLong lastProbeNanos = new AtomicLong(System.nanoTime());
 
@@ -61,11 +69,17 @@ public final class DrafterPool implements AutoCloseable {
 
     /** The channel to {@code target}, created on first use. */
     public ManagedChannel channel(String target) {
+        admit(target);
         return channels.get(target);
     }
 
-    /** The circuit breaker of {@code target}. */
+    /**
+     * The circuit breaker of {@code target}.
+     *
+     * @throws IllegalStateException when {@code target} is new and {@link #MAX_TARGETS} are already in use
+     */
     public CircuitBreaker breaker(String target) {
+        admit(target);
         return breakers.circuitBreaker(target);
     }
 
@@ -91,6 +105,19 @@ public final class DrafterPool implements AutoCloseable {
     public boolean tryProbe(long nowNanos) {
         long last = lastProbeNanos.get();
         return nowNanos - last >= PROBE_INTERVAL_NANOS && lastProbeNanos.compareAndSet(last, nowNanos);
+    }
+
+    private void admit(String target) {
+        if (targets.contains(target)) {
+            return;
+        }
+        synchronized (targets) {
+            if (targets.size() >= MAX_TARGETS && !targets.contains(target)) {
+                throw new IllegalStateException("drafter targets: " + MAX_TARGETS + " in use (expected: one of them, "
+                        + "or at most " + MAX_TARGETS + " distinct targets)");
+            }
+            targets.add(target);
+        }
     }
 
     /** Channels created so far. */

@@ -271,6 +271,9 @@ public final class GenerationSession implements Runnable {
         try {
             return res.batcher().submit(kv, tokens, allLogits).join();
         } catch (CompletionException e) {
+            if (res.health().ready()) { // not while draining: then the batcher refuses passes on purpose
+                res.health().backendFailed("forward pass of session " + spec.sessionId() + ": " + e.getCause());
+            }
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }

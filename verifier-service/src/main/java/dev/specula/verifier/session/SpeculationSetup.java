@@ -78,7 +78,12 @@ final class SpeculationSetup {
             return; // plain decoding is expected to be faster: a policy decision, not a fallback
         }
         DrafterTarget target = spec.drafter();
-        breaker = res.drafters().breaker(target.target());
+        try {
+            breaker = res.drafters().breaker(target.target());
+        } catch (IllegalStateException e) {
+            fallback = target.describe() + ": " + e.getMessage() + ", decoding plainly";
+            return;
+        }
         if (!breaker.tryAcquirePermission()) {
             fallback = target.describe() + ": circuit breaker open, decoding plainly";
             return;

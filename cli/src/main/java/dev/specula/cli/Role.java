@@ -45,13 +45,13 @@ public enum Role {
         return switch (this) {
             case DRAFTER -> {
                 DrafterConfig c = DrafterConfig.load(config);
-                DrafterServer server = new DrafterServer(c, builder(c.port(), loopback));
+                DrafterServer server = DrafterServer.onAddress(c, address(c.port(), loopback));
                 server.start();
                 yield running(server::port, server::close);
             }
             case VERIFIER -> {
                 VerifierConfig c = VerifierConfig.load(config);
-                VerifierServer server = new VerifierServer(c, builder(c.port(), loopback));
+                VerifierServer server = VerifierServer.onAddress(c, address(c.port(), loopback));
                 server.start();
                 yield running(server::port, server::close);
             }
@@ -62,6 +62,10 @@ public enum Role {
                 yield running(server::port, server::close);
             }
         };
+    }
+
+    private static InetSocketAddress address(int port, boolean loopback) {
+        return loopback ? new InetSocketAddress("127.0.0.1", port) : new InetSocketAddress(port);
     }
 
     private static NettyServerBuilder builder(int port, boolean loopback) {

@@ -2,6 +2,7 @@ package dev.specula.verifier;
 
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.ConfigFiles;
+import dev.specula.rpc.security.TlsConfig;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -24,10 +25,12 @@ import java.util.Objects;
  * @param defaultMaxTokens     tokens generated when a request names no max_tokens (capped by the context),
  *                             >= 1; default 256
  * @param drafterOpenTimeoutMs how long a session waits for a drafter's {@code ready}, > 0; default 2000
+ * @param tls                  TLS of its port and of its channels to drafters ({@code tls:}); null (the default)
+ *                             means plaintext
  */
 public record VerifierConfig(String id, int port, String modelName, Path model, Path tokenizer, String backend,
                              int maxSessions, long blockDeadlineMs, int defaultMaxTokens,
-                             long drafterOpenTimeoutMs) {
+                             long drafterOpenTimeoutMs, TlsConfig tls) {
 
     public VerifierConfig {
         if (id == null || id.isBlank()) {
@@ -81,7 +84,7 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
     /** The file's fields as written, absent ones null. */
     private record Fields(String id, Integer port, String modelName, String model, String tokenizer, String backend,
                           Integer maxSessions, Long blockDeadlineMs, Integer defaultMaxTokens,
-                          Long drafterOpenTimeoutMs) {
+                          Long drafterOpenTimeoutMs, TlsConfig.Fields tls) {
 
         VerifierConfig toConfig(Path dir) {
             if (model == null) {
@@ -115,6 +118,9 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
             if (drafterOpenTimeoutMs != null) {
                 b.drafterOpenTimeoutMs(drafterOpenTimeoutMs);
             }
+            if (tls != null) {
+                b.tls(tls.toConfig("tls", dir));
+            }
             return b.build();
         }
     }
@@ -131,6 +137,7 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
         private long blockDeadlineMs = 1000;
         private int defaultMaxTokens = 256;
         private long drafterOpenTimeoutMs = 2000;
+        private TlsConfig tls;
 
         private Builder(Path model) {
             this.model = model;
@@ -190,10 +197,16 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
             return this;
         }
 
+        /** See {@link VerifierConfig#tls()}. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** The validated configuration. */
         public VerifierConfig build() {
             return new VerifierConfig(id, port, modelName, model, tokenizer, backend, maxSessions, blockDeadlineMs,
-                    defaultMaxTokens, drafterOpenTimeoutMs);
+                    defaultMaxTokens, drafterOpenTimeoutMs, tls);
         }
     }
 }

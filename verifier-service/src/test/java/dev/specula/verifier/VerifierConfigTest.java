@@ -51,7 +51,7 @@ class VerifierConfigTest {
                 drafterOpenTimeoutMs: 700
                 """));
         assertThat(c).isEqualTo(new VerifierConfig("v-1", 6000, "stories", Path.of("/abs/stories260K.bin"),
-                dir.toAbsolutePath().resolve("tok512.bin"), "naive", 3, 250, 100, 700));
+                dir.toAbsolutePath().resolve("tok512.bin"), "naive", 3, 250, 100, 700, null));
     }
 
     @Test

@@ -5,7 +5,11 @@ import dev.specula.router.config.RouterConfig;
 import dev.specula.router.http.OpenAiHttpServer;
 import dev.specula.rpc.ChannelPool;
 import dev.specula.router.language.LanguageIdentifier;
+import dev.specula.rpc.Channels;
 import dev.specula.rpc.GrpcServer;
+import dev.specula.rpc.ProtocolLimits;
+import dev.specula.rpc.security.TlsCredentials;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -13,6 +17,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -33,6 +38,7 @@ public final class RouterServer implements AutoCloseable {
     private final Server inProcessServer;
     private final ManagedChannel inProcessChannel;
     private final OpenAiHttpServer http;
+    private final TlsCredentials tls; // null: plaintext
 
     /**
      * A router whose verifier channels are plaintext ({@link dev.specula.rpc.Channels#plaintext(String)}).
@@ -52,6 +58,11 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels) {
+        this(config, builder, channels, null);
+    }
+
+    private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels, TlsCredentials tls) {
+        this.tls = tls;
         this.channels = channels;
         LanguageIdentifier languages = new LanguageIdentifier(config.detectLanguages(), config.fallbackLanguage(),
                 config.lowAccuracyDetection());
@@ -68,6 +79,26 @@ public final class RouterServer implements AutoCloseable {
             this.inProcessServer = InProcessServerBuilder.forName(name).directExecutor().addService(service).build();
             this.inProcessChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
             this.http = new OpenAiHttpServer(config, inProcessChannel, channels);
+        }
+    }
+
+    /**
+     * A router listening on {@code address} over Netty; with {@code config.tls()} its gRPC port serves TLS
+     * (client certificates as {@code clientAuth} says; messages up to ProtocolLimits.MAX_PUBLIC_MESSAGE_BYTES)
+     * and its verifier channels use TLS with the same files. The HTTP API stays plaintext (not yet TLS).
+     */
+    public static RouterServer onAddress(RouterConfig config, InetSocketAddress address) {
+        TlsCredentials tls = TlsCredentials.open(config.tls());
+        try {
+            ChannelCredentials outgoing = TlsCredentials.channelCredentials(tls);
+            return new RouterServer(config, GrpcServer.netty(address, TlsCredentials.serverCredentials(tls),
+                    ProtocolLimits.MAX_PUBLIC_MESSAGE_BYTES),
+                    new ChannelPool(target -> Channels.open(target, outgoing)), tls);
+        } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
+            throw e;
         }
     }
 
@@ -116,6 +147,9 @@ public final class RouterServer implements AutoCloseable {
         }
         server.shutdown(graceMillis);
         channels.close();
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.specula.router.config;
 
 import dev.specula.rpc.ConfigFiles;
 import dev.specula.rpc.ProtocolLimits;
+import dev.specula.rpc.security.TlsConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +40,14 @@ import java.util.Set;
  *                             route (epsilon-greedy); in [0, 1], default 0.1
  * @param explorationSeed      the seed of that choice, so that runs repeat; default 0
  * @param http                 the OpenAI-compatible HTTP API; null (the default) means no HTTP port
+ * @param tls                  TLS of the public gRPC port and of the channels to verifiers (same files, client
+ *                             certificate presented); null (the default) means plaintext
  */
 public record RouterConfig(int port, String defaultModel, Map<String, List<String>> models,
                            List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                            List<String> detectLanguages, String fallbackLanguage, boolean lowAccuracyDetection,
                            int initialDraftLength, int maxDraftLength, double explorationRate,
-                           long explorationSeed, HttpConfig http) {
+                           long explorationSeed, HttpConfig http, TlsConfig tls) {
 
     /** The port a router listens on by default. */
     public static final int DEFAULT_PORT = 50051;
@@ -195,6 +198,7 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         private double explorationRate = 0.1;
         private long explorationSeed;
         private HttpConfig http;
+        private TlsConfig tls;
 
         private Builder() {
         }
@@ -258,12 +262,14 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
 
         public Builder http(HttpConfig http) { this.http = http; return this; }
 
+        public Builder tls(TlsConfig tls) { this.tls = tls; return this; }
+
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
                     fallbackLanguage, lowAccuracyDetection,
                     initialDraftLength == null ? Math.min(ProtocolLimits.DEFAULT_DRAFT_LENGTH, maxDraftLength) : initialDraftLength, maxDraftLength, explorationRate,
-                    explorationSeed, http);
+                    explorationSeed, http, tls);
         }
     }
 }

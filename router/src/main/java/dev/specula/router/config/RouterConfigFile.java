@@ -11,7 +11,8 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
                         List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                         List<String> detectLanguages, String fallbackLanguage, Boolean lowAccuracyDetection,
                         Integer initialDraftLength, Integer maxDraftLength, Double explorationRate,
-                        Long explorationSeed, HttpFile http) {
+                        Long explorationSeed, HttpFile http,
+                        dev.specula.rpc.security.TlsConfig.Fields tls) {
 
     /** The {@code http} section as written. */
     record HttpFile(Integer port, Long maxBodyBytes, java.util.Map<String, HttpConfig.ChatTemplateConfig> chatTemplates) {
@@ -47,6 +48,9 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
         }
         if (explorationSeed != null) {
             b.explorationSeed(explorationSeed);
+        }
+        if (tls != null) {
+            b.tls(tls.toConfig("tls", dir));
         }
         if (http != null) {
             b.http(http.toConfig().resolvedAgainst(dir));

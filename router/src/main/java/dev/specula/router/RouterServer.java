@@ -8,7 +8,13 @@ import dev.specula.router.language.LanguageIdentifier;
 import dev.specula.rpc.Channels;
 import dev.specula.rpc.GrpcServer;
 import dev.specula.rpc.ProtocolLimits;
+import dev.specula.rpc.security.BearerAuthInterceptor;
+import dev.specula.rpc.security.BearerTokens;
+import dev.specula.rpc.security.ClientLimits;
 import dev.specula.rpc.security.TlsCredentials;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -18,6 +24,8 @@ import io.grpc.inprocess.InProcessServerBuilder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -69,7 +77,7 @@ public final class RouterServer implements AutoCloseable {
         AcceptanceTracker tracker = new AcceptanceTracker(config.explorationRate(), config.explorationSeed(),
                 config.initialDraftLength(), config.maxDraftLength());
         this.service = new GenerationServiceImpl(config, languages, tracker, channels);
-        this.server = new GrpcServer("router", builder, service);
+        this.server = new GrpcServer("router", builder, guarded(config, service));
         if (config.http() == null) {
             this.inProcessServer = null;
             this.inProcessChannel = null;
@@ -105,6 +113,22 @@ public final class RouterServer implements AutoCloseable {
     /** A Netty server builder on {@code port} (0 picks a free one), for the router process. */
     public static ServerBuilder<?> netty(int port) {
         return GrpcServer.netty(port);
+    }
+
+    /**
+     * The public service behind its guards: the bearer token first (when {@code auth} is configured), then the
+     * per-client limits. Health and reflection are added beside it by GrpcServer, unguarded, for probes.
+     */
+    private static BindableService guarded(RouterConfig config, GenerationServiceImpl service) {
+        List<ServerInterceptor> guards = new ArrayList<>();
+        if (config.limits().enabled()) {
+            guards.add(new ClientLimits(config.limits(), false));
+        }
+        if (config.auth() != null) {
+            guards.add(new BearerAuthInterceptor(BearerTokens.load(config.auth().tokensFile())));
+        }
+        // The interceptor added last runs first.
+        return () -> ServerInterceptors.intercept(service, guards);
     }
 
     /** Starts serving. */

@@ -12,7 +12,9 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
                         List<String> detectLanguages, String fallbackLanguage, Boolean lowAccuracyDetection,
                         Integer initialDraftLength, Integer maxDraftLength, Double explorationRate,
                         Long explorationSeed, HttpFile http,
-                        dev.specula.rpc.security.TlsConfig.Fields tls) {
+                        dev.specula.rpc.security.TlsConfig.Fields tls,
+                        dev.specula.rpc.security.AuthConfig.Fields auth,
+                        dev.specula.rpc.security.ClientLimitsConfig.Fields limits) {
 
     /** The {@code http} section as written. */
     record HttpFile(Integer port, Long maxBodyBytes, java.util.Map<String, HttpConfig.ChatTemplateConfig> chatTemplates) {
@@ -51,6 +53,12 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
         }
         if (tls != null) {
             b.tls(tls.toConfig("tls", dir));
+        }
+        if (auth != null) {
+            b.auth(auth.toConfig("auth", dir));
+        }
+        if (limits != null) {
+            b.limits(limits.toConfig("limits"));
         }
         if (http != null) {
             b.http(http.toConfig().resolvedAgainst(dir));

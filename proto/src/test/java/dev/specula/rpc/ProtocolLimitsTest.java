@@ -35,7 +35,9 @@ class ProtocolLimitsTest {
     @Test
     void limits_eachEnforcedByRequestRulesAtItsBoundary() throws StatusException {
         assertThat(limits()).extracting(Field::getName).containsExactlyInAnyOrder("MAX_DRAFT_LENGTH",
-                "DEFAULT_DRAFT_LENGTH", "DEFAULT_MAX_DRAFT_LENGTH", "MAX_STOP_SEQUENCES", "MAX_STOP_BYTES", "MAX_TOKENS");
+                "DEFAULT_DRAFT_LENGTH", "DEFAULT_MAX_DRAFT_LENGTH", "MAX_STOP_SEQUENCES", "MAX_STOP_BYTES", "MAX_TOKENS",
+                // Message sizes are enforced by the transports (GrpcServer.netty, Channels.open), not RequestRules.
+                "MAX_VOCABULARY", "MAX_INTERNAL_MESSAGE_BYTES", "MAX_PUBLIC_MESSAGE_BYTES");
 
         int max = ProtocolLimits.MAX_DRAFT_LENGTH;
         assertThat(RequestRules.draftLength("k", max)).isEqualTo(max);

@@ -2,6 +2,7 @@ package dev.specula.drafter;
 
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.ConfigFiles;
+import dev.specula.rpc.security.TlsConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,11 @@ import java.util.Set;
  *     tokenizer: models/tok512.bin      # optional; required for llama2.c .bin files
  *     languages: [en]                   # optional, default none (any)
  *     domains: [stories]                # optional, default none (any)
+ * tls:                   # optional, default none (plaintext); see TlsConfig
+ *   certFile: drafter.pem
+ *   keyFile: drafter-key.pem
+ *   caFile: ca.pem
+ *   clientAuth: require
  * }</pre>
  *
  * @param port          TCP port to listen on; 0 picks a free one
@@ -33,8 +39,10 @@ import java.util.Set;
  * @param minConfidence early-stop threshold: a block ends early, after at least one token, when the draft
  *                      model's own top probability for the next token falls below it; 0 turns it off
  * @param models        the draft models served, ids unique, the first being the default
+ * @param tls           TLS of its port; null means plaintext
  */
-public record DrafterConfig(int port, String backend, int maxSessions, double minConfidence, List<ModelSpec> models) {
+public record DrafterConfig(int port, String backend, int maxSessions, double minConfidence, List<ModelSpec> models,
+                            TlsConfig tls) {
 
     /** The port the drafter listens on when the configuration names none. */
     public static final int DEFAULT_PORT = 50053;
@@ -125,7 +133,7 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
 
     /** The file's fields as written, absent ones null. */
     private record Fields(Integer port, String backend, Integer maxSessions, Double minConfidence,
-                          List<ModelFields> models) {
+                          List<ModelFields> models, TlsConfig.Fields tls) {
 
         DrafterConfig toConfig(Path dir) {
             Builder b = builder();
@@ -150,6 +158,9 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
                     throw new IllegalArgumentException(key + ": empty (expected: a mapping with id and model)");
                 }
                 b.model(models.get(i).toSpec(key, dir));
+            }
+            if (tls != null) {
+                b.tls(tls.toConfig("tls", dir));
             }
             return b.build();
         }
@@ -182,6 +193,7 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
         private int maxSessions = DEFAULT_MAX_SESSIONS;
         private double minConfidence;
         private final List<ModelSpec> models = new ArrayList<>();
+        private TlsConfig tls;
 
         private Builder() {
         }
@@ -216,9 +228,15 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
             return this;
         }
 
+        /** See {@link DrafterConfig#tls()}. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** The configuration; throws {@link IllegalArgumentException} naming the first bad field. */
         public DrafterConfig build() {
-            return new DrafterConfig(port, backend, maxSessions, minConfidence, models);
+            return new DrafterConfig(port, backend, maxSessions, minConfidence, models, tls);
         }
     }
 }

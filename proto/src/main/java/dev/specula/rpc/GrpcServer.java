@@ -1,6 +1,8 @@
 package dev.specula.rpc;
 
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerServiceDefinition;
@@ -8,6 +10,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,9 +63,24 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static final long MAX_CONNECTION_AGE_SECONDS = 30;
 
-    /** The TCP transport of every service: Netty on {@code port}, connections renewed as described above. */
+    /**
+     * The plaintext TCP transport between services: Netty on {@code port}, connections renewed as described
+     * above, messages up to {@link ProtocolLimits#MAX_INTERNAL_MESSAGE_BYTES}.
+     */
     public static ServerBuilder<?> netty(int port) {
-        return NettyServerBuilder.forPort(port).maxConnectionAge(MAX_CONNECTION_AGE_SECONDS, TimeUnit.SECONDS);
+        return netty(new InetSocketAddress(port), InsecureServerCredentials.create(),
+                ProtocolLimits.MAX_INTERNAL_MESSAGE_BYTES);
+    }
+
+    /**
+     * The TCP transport of every service: Netty on {@code address} with {@code credentials} (TLS from
+     * {@link dev.specula.rpc.security.TlsCredentials}, or plaintext), connections renewed as described above; a
+     * message over {@code maxMessageBytes} fails its call with RESOURCE_EXHAUSTED.
+     */
+    public static ServerBuilder<?> netty(InetSocketAddress address, ServerCredentials credentials, int maxMessageBytes) {
+        return NettyServerBuilder.forAddress(address, credentials)
+                .maxConnectionAge(MAX_CONNECTION_AGE_SECONDS, TimeUnit.SECONDS)
+                .maxInboundMessageSize(maxMessageBytes);
     }
 
     /** Starts serving and reports ready (the role has loaded its models before). */

@@ -36,7 +36,10 @@ class ProtocolLimitsTest {
     void limits_eachEnforcedByRequestRulesAtItsBoundary() throws StatusException {
         assertThat(limits()).extracting(Field::getName).containsExactlyInAnyOrder("MAX_DRAFT_LENGTH",
                 "DEFAULT_DRAFT_LENGTH", "DEFAULT_MAX_DRAFT_LENGTH", "MAX_STOP_SEQUENCES", "MAX_STOP_BYTES", "MAX_TOKENS",
-                "MAX_NAME_BYTES", "MAX_QUOTED_CHARS");
+                "MAX_NAME_BYTES", "MAX_QUOTED_CHARS",
+
+                // Message sizes are enforced by the transports (GrpcServer.netty, Channels.open), not RequestRules.
+                "MAX_VOCABULARY", "MAX_INTERNAL_MESSAGE_BYTES", "MAX_PUBLIC_MESSAGE_BYTES");
 
         int max = ProtocolLimits.MAX_DRAFT_LENGTH;
         assertThat(RequestRules.draftLength("k", max)).isEqualTo(max);

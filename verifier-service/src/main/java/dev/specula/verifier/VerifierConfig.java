@@ -2,6 +2,7 @@ package dev.specula.verifier;
 
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.ConfigFiles;
+import dev.specula.rpc.security.TlsConfig;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -28,10 +29,13 @@ import java.util.Objects;
  *                             >= 0; a session over that is refused at once with RESOURCE_EXHAUSTED; default 64
  * @param maxQueueWaitMs       how long a session may wait in that queue (never past its call's deadline) before
  *                             RESOURCE_EXHAUSTED, >= 0; default 10000
+ * @param tls                  TLS of its port and of its channels to drafters ({@code tls:}); null (the default)
+ *                             means plaintext
  */
 public record VerifierConfig(String id, int port, String modelName, Path model, Path tokenizer, String backend,
                              int maxSessions, long blockDeadlineMs, int defaultMaxTokens,
-                             long drafterOpenTimeoutMs, int maxQueuedSessions, long maxQueueWaitMs) {
+                             long drafterOpenTimeoutMs, int maxQueuedSessions, long maxQueueWaitMs,
+                             TlsConfig tls) {
 
     public VerifierConfig {
         if (id == null || id.isBlank()) {
@@ -91,7 +95,8 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
     /** The file's fields as written, absent ones null. */
     private record Fields(String id, Integer port, String modelName, String model, String tokenizer, String backend,
                           Integer maxSessions, Long blockDeadlineMs, Integer defaultMaxTokens,
-                          Long drafterOpenTimeoutMs, Integer maxQueuedSessions, Long maxQueueWaitMs) {
+                          Long drafterOpenTimeoutMs, Integer maxQueuedSessions, Long maxQueueWaitMs,
+                          TlsConfig.Fields tls) {
 
         VerifierConfig toConfig(Path dir) {
             if (model == null) {
@@ -131,6 +136,9 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
             if (maxQueueWaitMs != null) {
                 b.maxQueueWaitMs(maxQueueWaitMs);
             }
+            if (tls != null) {
+                b.tls(tls.toConfig("tls", dir));
+            }
             return b.build();
         }
     }
@@ -149,6 +157,7 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
         private long drafterOpenTimeoutMs = 2000;
         private int maxQueuedSessions = 64;
         private long maxQueueWaitMs = 10_000;
+        private TlsConfig tls;
 
         private Builder(Path model) {
             this.model = model;
@@ -220,10 +229,16 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
             return this;
         }
 
+        /** See {@link VerifierConfig#tls()}. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** The validated configuration. */
         public VerifierConfig build() {
             return new VerifierConfig(id, port, modelName, model, tokenizer, backend, maxSessions, blockDeadlineMs,
-                    defaultMaxTokens, drafterOpenTimeoutMs, maxQueuedSessions, maxQueueWaitMs);
+                    defaultMaxTokens, drafterOpenTimeoutMs, maxQueuedSessions, maxQueueWaitMs, tls);
         }
     }
 }

@@ -10,7 +10,10 @@ import dev.specula.engine.model.Transformer;
 import dev.specula.engine.tokenizer.Tokenizer;
 import dev.specula.engine.tokenizer.VocabularyFingerprint;
 import dev.specula.proto.v1.DescribeModelResponse;
+import dev.specula.rpc.Channels;
 import dev.specula.rpc.GrpcServer;
+import dev.specula.rpc.security.TlsCredentials;
+import io.grpc.ChannelCredentials;
 import dev.specula.rpc.ProtocolLimits;
 import dev.specula.rpc.ServerHealth;
 import dev.specula.verifier.draftlength.ForwardTimings;
@@ -22,6 +25,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -53,6 +57,7 @@ public final class VerifierServer implements AutoCloseable {
     private final GrpcServer server;
     // Not ready until started; NOT_SERVING once a forward pass fails or shutdown begins.
     private final ServerHealth health = new ServerHealth();
+    private final TlsCredentials tls; // null: plaintext
 
     /** A verifier on {@code builder} whose drafter channels are plaintext ({@code Channels.plaintext}). */
     public VerifierServer(VerifierConfig config, ServerBuilder<?> builder) {
@@ -69,7 +74,12 @@ public final class VerifierServer implements AutoCloseable {
     }
 
     private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters) {
+        this(config, builder, drafters, null);
+    }
+
+    private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters, TlsCredentials tls) {
         this.config = config;
+        this.tls = tls;
         this.drafters = drafters;
         try {
             this.file = ModelFile.open(config.model(), config.tokenizer());
@@ -94,9 +104,28 @@ public final class VerifierServer implements AutoCloseable {
         this.server = new GrpcServer("verifier", builder, health, service);
     }
 
-    /** A verifier listening on {@code config.port()} over Netty. */
+    /** A verifier listening on {@code config.port()} over Netty, with {@code config.tls()}. */
     public static VerifierServer onPort(VerifierConfig config) {
-        return new VerifierServer(config, GrpcServer.netty(config.port()));
+        return onAddress(config, new InetSocketAddress(config.port()));
+    }
+
+    /**
+     * A verifier listening on {@code address} over Netty; with {@code config.tls()} its port serves TLS (client
+     * certificates as {@code clientAuth} says) and its drafter channels use TLS with the same files.
+     */
+    public static VerifierServer onAddress(VerifierConfig config, InetSocketAddress address) {
+        TlsCredentials tls = TlsCredentials.open(config.tls());
+        try {
+            ChannelCredentials outgoing = TlsCredentials.channelCredentials(tls);
+            return new VerifierServer(config, GrpcServer.netty(address, TlsCredentials.serverCredentials(tls),
+                    ProtocolLimits.MAX_INTERNAL_MESSAGE_BYTES),
+                    new DrafterPool(target -> Channels.open(target, outgoing), DrafterPool.DEFAULT_BREAKER), tls);
+        } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
+            throw e;
+        }
     }
 
     /** Starts serving. */
@@ -174,6 +203,9 @@ public final class VerifierServer implements AutoCloseable {
         batcher.close();
         model.backend().close();
         file.close();
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     /**

@@ -53,7 +53,7 @@ class VerifierConfigTest {
                 maxQueueWaitMs: 1500
                 """));
         assertThat(c).isEqualTo(new VerifierConfig("v-1", 6000, "stories", Path.of("/abs/stories260K.bin"),
-                dir.toAbsolutePath().resolve("tok512.bin"), "naive", 3, 250, 100, 700, 5, 1500));
+                dir.toAbsolutePath().resolve("tok512.bin"), "naive", 3, 250, 100, 700, 5, 1500, null));
     }
 
     @Test

@@ -2,6 +2,9 @@ package dev.specula.router.config;
 
 import dev.specula.rpc.ConfigFiles;
 import dev.specula.rpc.ProtocolLimits;
+import dev.specula.rpc.security.AuthConfig;
+import dev.specula.rpc.security.ClientLimitsConfig;
+import dev.specula.rpc.security.TlsConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +44,18 @@ import java.util.Set;
  * @param http                 the OpenAI-compatible HTTP API; null (the default) means no HTTP port
  * @param replicaHealth        ejection of verifier replicas that fail to connect or answer; default
  *                             {@link ReplicaHealthConfig#DEFAULT}
+ * @param tls                  TLS of the public gRPC port and of the channels to verifiers (same files, client
+ *                             certificate presented); null (the default) means plaintext
+ * @param auth                 bearer tokens the public gRPC API requires ({@code auth.tokensFile}); null (the
+ *                             default) means none. Not yet enforced on the HTTP API, so both may not be configured
+ * @param limits               per-client limits of the public gRPC API; default none
  */
 public record RouterConfig(int port, String defaultModel, Map<String, List<String>> models,
                            List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                            List<String> detectLanguages, String fallbackLanguage, boolean lowAccuracyDetection,
                            int initialDraftLength, int maxDraftLength, double explorationRate,
-                           long explorationSeed, HttpConfig http, ReplicaHealthConfig replicaHealth) {
+                           long explorationSeed, HttpConfig http, TlsConfig tls,
+                           AuthConfig auth, ClientLimitsConfig limits, ReplicaHealthConfig replicaHealth) {
 
     /** The port a router listens on by default. */
     public static final int DEFAULT_PORT = 50051;
@@ -131,6 +140,12 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
             throw new IllegalArgumentException("explorationRate: " + explorationRate + " (expected: 0..1)");
         }
         replicaHealth = replicaHealth == null ? ReplicaHealthConfig.DEFAULT : replicaHealth;
+        if (auth != null && http != null) {
+            // The HTTP API does not check tokens yet: serving it would let every client around the tokens.
+            throw new IllegalArgumentException("auth: not supported together with http (expected: one of them; the "
+                    + "HTTP API does not check bearer tokens yet)");
+        }
+        limits = limits == null ? ClientLimitsConfig.OFF : limits;
     }
 
     private static void checkIds(String field, List<String> list, Set<String> ids, boolean mayBeEmpty) {
@@ -199,6 +214,9 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         private long explorationSeed;
         private HttpConfig http;
         private ReplicaHealthConfig replicaHealth;
+        private TlsConfig tls;
+        private AuthConfig auth;
+        private ClientLimitsConfig limits;
 
         private Builder() {
         }
@@ -263,13 +281,18 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         public Builder http(HttpConfig http) { this.http = http; return this; }
 
         public Builder replicaHealth(ReplicaHealthConfig health) { this.replicaHealth = health; return this; }
+        public Builder tls(TlsConfig tls) { this.tls = tls; return this; }
+
+        public Builder auth(AuthConfig auth) { this.auth = auth; return this; }
+
+        public Builder limits(ClientLimitsConfig limits) { this.limits = limits; return this; }
 
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
                     fallbackLanguage, lowAccuracyDetection,
                     initialDraftLength == null ? Math.min(ProtocolLimits.DEFAULT_DRAFT_LENGTH, maxDraftLength) : initialDraftLength, maxDraftLength, explorationRate,
-                    explorationSeed, http, replicaHealth);
+                    explorationSeed, http, tls, auth, limits, replicaHealth);
         }
     }
 }

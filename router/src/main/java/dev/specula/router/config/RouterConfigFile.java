@@ -11,7 +11,11 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
                         List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                         List<String> detectLanguages, String fallbackLanguage, Boolean lowAccuracyDetection,
                         Integer initialDraftLength, Integer maxDraftLength, Double explorationRate,
-                        Long explorationSeed, HttpFile http, ReplicaHealthFile replicaHealth) {
+                        Long explorationSeed, HttpFile http,
+                        dev.specula.rpc.security.TlsConfig.Fields tls,
+                        dev.specula.rpc.security.AuthConfig.Fields auth,
+                        dev.specula.rpc.security.ClientLimitsConfig.Fields limits,
+                        ReplicaHealthFile replicaHealth) {
 
     /** The {@code replicaHealth} section as written. */
     record ReplicaHealthFile(Long ejectionMs, Long maxEjectionMs) {
@@ -56,6 +60,15 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
         }
         if (explorationSeed != null) {
             b.explorationSeed(explorationSeed);
+        }
+        if (tls != null) {
+            b.tls(tls.toConfig("tls", dir));
+        }
+        if (auth != null) {
+            b.auth(auth.toConfig("auth", dir));
+        }
+        if (limits != null) {
+            b.limits(limits.toConfig("limits"));
         }
         if (http != null) {
             b.http(http.toConfig().resolvedAgainst(dir));

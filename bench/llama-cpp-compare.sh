@@ -2,7 +2,7 @@
 # Side-by-side CPU decode benchmark: llama.cpp's llama-bench against `./specula bench` on the same GGUF files,
 # one thread, interleaved rounds; prints per file Specula / llama.cpp with min / median / max over the rounds.
 #
-#   bench/llama-cpp-compare.sh [--rounds 3] [--threads 1] [--decode-tokens 64] [--build-only] [--files F...]
+#   bench/llama-cpp-compare.sh [--rounds 3] [--threads 1] [--decode-tokens 128] [--build-only] [--files F...]
 #
 # llama.cpp is built once from source OUTSIDE the repository (LLAMA_BUILD, default /work/llama.cpp-build or
 # ~/.cache/specula/llama.cpp-build) from the git bundle shipped in the npm package node-llama-cpp; an existing
@@ -15,7 +15,7 @@ default_build=/work/llama.cpp-build
 build_root="${LLAMA_BUILD:-$default_build}"
 rounds=3
 threads=1
-decode_tokens=64
+decode_tokens=128
 build_only=false
 files=()
 while (($#)); do
@@ -66,7 +66,7 @@ fi
 
 llama_tps() { # decode tokens/s of llama.cpp on $1
   "$llama_bench" -m "$1" -t "$threads" -p 0 -n "$decode_tokens" -r 3 -o csv 2>/dev/null \
-    | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "\"avg_ts\"") c = i } NR > 1 { gsub(/"/, "", $c); print $c }' | tail -n 1
+    | tr -d '"' | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "avg_ts") c = i } NR > 1 { print $c }' | tail -n 1
 }
 specula_tps() { # decode tokens/s of Specula's vector backend on $1
   "$repo/specula" bench --model "$1" --backends vector --threads "$threads" --decode-tokens "$decode_tokens" \

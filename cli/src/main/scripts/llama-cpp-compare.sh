@@ -2,17 +2,14 @@
 # Side-by-side CPU decode benchmark: llama.cpp's llama-bench against `./specula bench` on the same GGUF files,
 # one thread, interleaved rounds; prints per file Specula / llama.cpp with min / median / max over the rounds.
 #
-#   bench/llama-cpp-compare.sh [--rounds 3] [--threads 1] [--decode-tokens 128] [--build-only] [--files F...]
+#   cli/src/main/scripts/llama-cpp-compare.sh [--rounds 3] [--threads 1] [--decode-tokens 128] [--build-only] [--files F...]
 #
-# llama.cpp is built once from source OUTSIDE the repository (LLAMA_BUILD, default /work/llama.cpp-build or
-# ~/.cache/specula/llama.cpp-build) from the git bundle shipped in the npm package node-llama-cpp; an existing
+# llama.cpp is built once from source OUTSIDE the repository (LLAMA_BUILD, default ~/.cache/specula/llama.cpp-build) from the git bundle shipped in the npm package node-llama-cpp; an existing
 # build is reused. The build is never part of the tests or CI.
 set -euo pipefail
 
-repo="$(cd "$(dirname "$0")/.." && pwd)"
-default_build=/work/llama.cpp-build
-[[ -d /work && -w /work ]] || default_build="$HOME/.cache/specula/llama.cpp-build"
-build_root="${LLAMA_BUILD:-$default_build}"
+repo="$(cd "$(dirname "$0")/../../../.." && pwd)"
+build_root="${LLAMA_BUILD:-$HOME/.cache/specula/llama.cpp-build}"
 rounds=3
 threads=1
 decode_tokens=128

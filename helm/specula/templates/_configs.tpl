@@ -40,6 +40,7 @@ explorationRate: {{ $c.explorationRate }}
 {{- with $c.replicaHealth }}
 replicaHealth: {{ toJson . }}
 {{- end }}
+{{- include "specula.tlsConfig" (dict "root" $root "clientAuth" .Values.tls.routerClientAuth) }}
 {{- end -}}
 
 {{- define "specula.verifierConfig" -}}
@@ -58,6 +59,7 @@ maxQueueWaitMs: {{ $v.maxQueueWaitMs }}
 blockDeadlineMs: {{ $v.blockDeadlineMs }}
 defaultMaxTokens: {{ $v.defaultMaxTokens }}
 drafterOpenTimeoutMs: {{ $v.drafterOpenTimeoutMs }}
+{{- include "specula.tlsConfig" (dict "root" . "clientAuth" "require") }}
 {{- end -}}
 
 {{/* One drafter pool's configuration: (dict "root" $ "pool" POOL). */}}
@@ -73,6 +75,24 @@ models:
     model: {{ printf "%s/%s" $.root.Values.models.path .file | quote }}
     languages: {{ .languages | default list | toJson }}
     domains: {{ .domains | default (list "general") | toJson }}
+{{- end }}
+{{- include "specula.tlsConfig" (dict "root" .root "clientAuth" "require") }}
+{{- end -}}
+
+{{/*
+The tls: section of a service when tls.enabled: the mounted secret's files (cert-manager's names). The same
+files serve the service's port and its channels to the next hop, so between router, verifiers and drafters
+every hop is mutual TLS: (dict "root" $ "clientAuth" none|optional|require).
+*/}}
+{{- define "specula.tlsConfig" -}}
+{{- $tls := .root.Values.tls -}}
+{{- if $tls.enabled }}
+tls:
+  certFile: {{ printf "%s/tls.crt" $tls.mountPath | quote }}
+  keyFile: {{ printf "%s/tls.key" $tls.mountPath | quote }}
+  caFile: {{ printf "%s/ca.crt" $tls.mountPath | quote }}
+  clientAuth: {{ .clientAuth }}
+  refreshSeconds: {{ $tls.refreshSeconds }}
 {{- end }}
 {{- end -}}
 

@@ -2,6 +2,7 @@ package dev.specula.e2e.chart;
 
 import dev.specula.drafter.DrafterConfig;
 import dev.specula.router.config.RouterConfig;
+import dev.specula.rpc.security.TlsConfig;
 import dev.specula.verifier.VerifierConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,13 @@ class HelmChartTest {
     @ParameterizedTest
     @ValueSource(strings = {DEFAULT, "cpu-only.yaml", "gpu-node-pools.yaml", "several-languages.yaml"})
     void template_valueSet_configsLoadWithTheServicesLoaders(String valueSet) throws Exception {
-        List<JsonNode> objects = objects(render(valueSet));
+        // The loaders check that TLS files can be read: the secret's files, as the pod would mount them.
+        Path tlsMount = Files.createDirectories(work.resolve("tls"));
+        for (String file : List.of("tls.crt", "tls.key", "ca.crt")) {
+            Files.writeString(tlsMount.resolve(file), "");
+        }
+        List<JsonNode> objects = objects(render(valueSet, "--set", "tls.mountPath=" + tlsMount));
+        boolean tls = valueSet.equals("gpu-node-pools.yaml");
         List<String> headless = new ArrayList<>();
         RouterConfig router = null;
         int verifiers = 0;
@@ -85,13 +92,23 @@ class HelmChartTest {
             JsonNode data = object.path("data");
             if (data.has("router.yaml")) {
                 router = RouterConfig.load(write(name, data.path("router.yaml").asString()));
+                assertThat(router.tls() == null).as("router TLS").isEqualTo(!tls);
             } else if (data.has("verifier.yaml")) {
                 VerifierConfig verifier = VerifierConfig.load(write(name, data.path("verifier.yaml").asString()));
                 assertThat(verifier.model()).isAbsolute();
+                if (tls) {
+                    assertThat(verifier.tls().clientAuth()).as("verifier: mutual TLS")
+                            .isEqualTo(TlsConfig.ClientAuth.REQUIRE);
+                    assertThat(verifier.tls().caFile()).isEqualTo(tlsMount.resolve("ca.crt"));
+                } else {
+                    assertThat(verifier.tls()).isNull();
+                }
                 verifiers++;
             } else {
                 DrafterConfig drafter = DrafterConfig.load(write(name, data.path("drafter.yaml").asString()));
                 assertThat(drafter.models()).isNotEmpty();
+                assertThat(drafter.tls() == null ? null : drafter.tls().clientAuth()).as("drafter: mutual TLS")
+                        .isEqualTo(tls ? TlsConfig.ClientAuth.REQUIRE : null);
                 drafters++;
             }
         }
@@ -140,6 +157,17 @@ class HelmChartTest {
     }
 
     @Test
+    void template_misspelledTopLevelKey_refusedNamingIt() throws Exception {
+        // A typo ("verifiers" for "verifier") would otherwise be ignored silently and deploy the defaults.
+        assertRefused("verifiers", "--set", "verifiers.replicas=3");
+    }
+
+    @Test
+    void template_unknownTlsClientAuth_refusedNamingTheField() throws Exception {
+        assertRefused("/tls/routerClientAuth", "--set", "tls.routerClientAuth=always");
+    }
+
+    @Test
     void template_routeToADrafterNoPoolServes_refusedNamingTheField() throws Exception {
         assertRefused("routing.languages.de: drafter 'specula-drafter-xx' is not a model of any drafter pool",
                 "--set", "routing.languages.de={specula-drafter-xx}");
@@ -172,9 +200,11 @@ class HelmChartTest {
         assertThat(result.output()).contains(expectedInMessage);
     }
 
-    private Path render(String valueSet) throws Exception {
-        ChartTools.Result template = tools.helm(withValues(
-                List.of("template", "specula", ChartTools.CHART.toString(), "--namespace", "serving"), valueSet));
+    private Path render(String valueSet, String... moreArgs) throws Exception {
+        List<String> args = new ArrayList<>(
+                List.of("template", "specula", ChartTools.CHART.toString(), "--namespace", "serving"));
+        args.addAll(List.of(moreArgs));
+        ChartTools.Result template = tools.helm(withValues(args, valueSet));
         assertThat(template.exitCode()).as(template.output()).isZero();
         Path manifests = work.resolve((valueSet.isEmpty() ? "default" : valueSet) + ".rendered.yaml");
         Files.writeString(manifests, template.output());

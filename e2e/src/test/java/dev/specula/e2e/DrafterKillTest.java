@@ -53,7 +53,12 @@ class DrafterKillTest {
                     .setSpeculation(Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_FIXED)
                             .setDraftLength(2))
                     .build();
-            assertThat(client.generate(request).summary().getDrafterFallback()).as("before the kill").isEmpty();
+            // A cold drafter JVM on a loaded machine may miss the first open's deadline; a later one must not.
+            String fallback = client.generate(request).summary().getDrafterFallback();
+            for (int retry = 0; retry < 3 && !fallback.isEmpty(); retry++) {
+                fallback = client.generate(request).summary().getDrafterFallback();
+            }
+            assertThat(fallback).as("before the kill").isEmpty();
 
             AtomicBoolean killed = new AtomicBoolean();
             MeshClient.Completion done = client.generate(request, event -> {

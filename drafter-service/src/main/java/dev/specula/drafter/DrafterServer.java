@@ -3,6 +3,7 @@ package dev.specula.drafter;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.GrpcServer;
+import dev.specula.telemetry.Telemetry;
 import io.grpc.ServerBuilder;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ public final class DrafterServer implements AutoCloseable {
     private final List<DrafterModel> models;
     private final DrafterServiceImpl service;
     private final GrpcServer server;
+    private final Telemetry telemetry;
     private boolean closed;
 
     /**
@@ -35,7 +37,16 @@ public final class DrafterServer implements AutoCloseable {
      * @throws IOException when a model file cannot be read (the exception names it)
      */
     public DrafterServer(DrafterConfig config, ServerBuilder<?> builder) throws IOException {
+        this(config, builder, Telemetry.start("drafter", Telemetry.hostName(), config.telemetry()));
+    }
+
+    /**
+     * As {@link #DrafterServer(DrafterConfig, ServerBuilder)}, recording into {@code telemetry} (tests pass
+     * in-memory exporters), which the server closes with itself.
+     */
+    public DrafterServer(DrafterConfig config, ServerBuilder<?> builder, Telemetry telemetry) throws IOException {
         this.config = config;
+        this.telemetry = telemetry;
         this.backend = Backends.create(config.backend());
         List<DrafterModel> loaded = new ArrayList<>();
         try {
@@ -45,11 +56,12 @@ public final class DrafterServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             loaded.forEach(DrafterModel::close);
             backend.close();
+            telemetry.close();
             throw e;
         }
         this.models = List.copyOf(loaded);
-        this.service = new DrafterServiceImpl(models, config.maxSessions(), config.minConfidence());
-        this.server = new GrpcServer("drafter", builder, service);
+        this.service = new DrafterServiceImpl(models, config.maxSessions(), config.minConfidence(), telemetry);
+        this.server = new GrpcServer("drafter", telemetry.instrument(builder), service);
     }
 
     /** A server on a Netty transport listening on {@link DrafterConfig#port()}. */
@@ -110,6 +122,7 @@ public final class DrafterServer implements AutoCloseable {
         } finally {
             models.forEach(DrafterModel::close);
             backend.close();
+            telemetry.close();
         }
     }
 

@@ -3,10 +3,14 @@ package dev.specula.drafter;
 import dev.specula.proto.v1.DrafterServiceGrpc;
 import dev.specula.proto.v1.ProposeRequest;
 import dev.specula.proto.v1.ProposeResponse;
+import dev.specula.telemetry.Telemetry;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 
 import java.util.List;
 import java.util.Set;
@@ -27,7 +31,8 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
     private final List<DrafterModel> models;
     private final int maxSessions;
     private final double minConfidence;
-    private final DrafterMetrics metrics = new DrafterMetrics();
+    private final DrafterMetrics metrics;
+    private final Tracer tracer;
     private final Set<DraftingSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -35,14 +40,17 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
      * @param models        the loaded models, the first being the default; the caller keeps ownership
      * @param maxSessions   concurrent sessions at most
      * @param minConfidence early-stop threshold, in [0, 1)
+     * @param telemetry     where the service's metrics and session spans go
      */
-    DrafterServiceImpl(List<DrafterModel> models, int maxSessions, double minConfidence) {
+    DrafterServiceImpl(List<DrafterModel> models, int maxSessions, double minConfidence, Telemetry telemetry) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("models: none (expected: at least one)");
         }
         this.models = List.copyOf(models);
         this.maxSessions = maxSessions;
         this.minConfidence = minConfidence;
+        this.metrics = new DrafterMetrics(telemetry.meter(), this::forwardPasses, this::forwardRequests);
+        this.tracer = telemetry.tracer();
     }
 
     /** The service's counters. */
@@ -157,7 +165,11 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
                 return;
             }
             DraftingSession[] self = new DraftingSession[1];
-            self[0] = new DraftingSession(open, sender, minConfidence, metrics, () -> {
+            // The gRPC instrumentation made the Propose call's span current: the session's span is its child.
+            Span span = tracer.spanBuilder("drafter.session").setParent(Context.current())
+                    .setAttribute("specula.session_id", open.sessionId())
+                    .setAttribute("specula.drafter", open.model().id()).startSpan();
+            self[0] = new DraftingSession(open, sender, minConfidence, metrics, span, () -> {
                 sessions.remove(self[0]);
                 metrics.closed();
             });

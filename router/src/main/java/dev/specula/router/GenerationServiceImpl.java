@@ -11,13 +11,17 @@ import dev.specula.proto.v1.SpeculationMode;
 import dev.specula.router.acceptance.AcceptanceTracker;
 import dev.specula.router.config.RouterConfig;
 import dev.specula.router.language.LanguageIdentifier;
+import dev.specula.router.metrics.RouterMetrics;
 import dev.specula.router.routing.DomainClassifier;
 import dev.specula.router.routing.DrafterRouter;
 import dev.specula.router.routing.RoundRobin;
 import dev.specula.router.routing.Route;
+import dev.specula.telemetry.Telemetry;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,16 +47,21 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
     private final ChannelPool channels;
     private final RequestValidator validator;
     private final Map<String, RoundRobin> verifiers = new LinkedHashMap<>();
+    private final Telemetry telemetry;
+    private final RouterMetrics metrics;
 
     /**
      * @param config    models, drafters, routes and rules
      * @param languages the language detector (built at start-up: it loads its models then)
      * @param tracker   what is learned across requests
      * @param channels  channels to verifiers, reused across requests
+     * @param telemetry where metrics and spans go
      */
     GenerationServiceImpl(RouterConfig config, LanguageIdentifier languages, AcceptanceTracker tracker,
-                                 ChannelPool channels) {
+                          ChannelPool channels, Telemetry telemetry) {
         this.config = config;
+        this.telemetry = telemetry;
+        this.metrics = new RouterMetrics(telemetry.meter(), config.knownDomains());
         this.languages = languages;
         this.domains = new DomainClassifier(config.domainRules());
         this.tracker = tracker;
@@ -73,6 +82,7 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
         } catch (StatusException e) {
             LOG.info(String.format(Locale.ROOT, "generate status=%s (%s)", e.getStatus().getCode(),
                     e.getStatus().getDescription()));
+            metrics.request(e.getStatus().getCode());
             responseObserver.onError(e);
             return;
         }
@@ -119,8 +129,16 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
         }
         VerifierRelay.Plan plan = new VerifierRelay.Plan(session.build(), model, verifiers.get(model).nextOrder(),
                 route, drafter);
-        new VerifierRelay((ServerCallStreamObserver<GenerateResponse>) responseObserver, plan, channels, tracker, start)
-                .start();
+        // The gRPC instrumentation made the Generate call's span current: the request's span is its child.
+        Span span = telemetry.tracer().spanBuilder("router.generate").setParent(Context.current())
+                .setAttribute("specula.route", route.toString()).setAttribute("specula.model", model)
+                .setAttribute("specula.drafter", drafter == null ? RouterMetrics.NO_DRAFTER : drafter.drafterId())
+                .setAttribute("specula.session_id", plan.request().getSessionId()).startSpan();
+        VerifierRelay.Observed observed = new VerifierRelay.Observed(
+                metrics.request(language, domain, drafter == null ? null : drafter.drafterId()), metrics, span,
+                Context.current().with(span), telemetry);
+        new VerifierRelay((ServerCallStreamObserver<GenerateResponse>) responseObserver, plan, channels, tracker, start,
+                observed).start();
     }
 
     /** The tracker this service learns into. */

@@ -6,6 +6,7 @@ import dev.specula.router.http.OpenAiHttpServer;
 import dev.specula.rpc.ChannelPool;
 import dev.specula.router.language.LanguageIdentifier;
 import dev.specula.rpc.GrpcServer;
+import dev.specula.telemetry.Telemetry;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -33,6 +34,7 @@ public final class RouterServer implements AutoCloseable {
     private final Server inProcessServer;
     private final ManagedChannel inProcessChannel;
     private final OpenAiHttpServer http;
+    private final Telemetry telemetry;
 
     /**
      * A router whose verifier channels are plaintext ({@link dev.specula.rpc.Channels#plaintext(String)}).
@@ -41,24 +43,34 @@ public final class RouterServer implements AutoCloseable {
      * @param builder the transport: {@link #netty(int)} or an in-process builder
      */
     public RouterServer(RouterConfig config, ServerBuilder<?> builder) {
-        this(config, builder, new ChannelPool());
+        this(config, builder, new ChannelPool(), Telemetry.start("router", Telemetry.hostName(), config.telemetry()));
     }
 
     /**
      * A router that opens verifier channels with {@code channelFactory} (tests pass in-process channels).
      */
     public RouterServer(RouterConfig config, ServerBuilder<?> builder, Function<String, ManagedChannel> channelFactory) {
-        this(config, builder, new ChannelPool(channelFactory));
+        this(config, builder, channelFactory, Telemetry.start("router", Telemetry.hostName(), config.telemetry()));
     }
 
-    private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels) {
+    /**
+     * As {@link #RouterServer(RouterConfig, ServerBuilder, Function)}, recording into {@code telemetry} (tests
+     * pass in-memory exporters), which the server closes with itself.
+     */
+    public RouterServer(RouterConfig config, ServerBuilder<?> builder, Function<String, ManagedChannel> channelFactory,
+                        Telemetry telemetry) {
+        this(config, builder, new ChannelPool(channelFactory), telemetry);
+    }
+
+    private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels, Telemetry telemetry) {
         this.channels = channels;
+        this.telemetry = telemetry;
         LanguageIdentifier languages = new LanguageIdentifier(config.detectLanguages(), config.fallbackLanguage(),
                 config.lowAccuracyDetection());
         AcceptanceTracker tracker = new AcceptanceTracker(config.explorationRate(), config.explorationSeed(),
                 config.initialDraftLength(), config.maxDraftLength());
-        this.service = new GenerationServiceImpl(config, languages, tracker, channels);
-        this.server = new GrpcServer("router", builder, service);
+        this.service = new GenerationServiceImpl(config, languages, tracker, channels, telemetry);
+        this.server = new GrpcServer("router", telemetry.instrument(builder), service);
         if (config.http() == null) {
             this.inProcessServer = null;
             this.inProcessChannel = null;
@@ -116,6 +128,7 @@ public final class RouterServer implements AutoCloseable {
         }
         server.shutdown(graceMillis);
         channels.close();
+        telemetry.close();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.specula.verifier;
 
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.ConfigFiles;
+import dev.specula.telemetry.TelemetryConfig;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -24,10 +25,12 @@ import java.util.Objects;
  * @param defaultMaxTokens     tokens generated when a request names no max_tokens (capped by the context),
  *                             >= 1; default 256
  * @param drafterOpenTimeoutMs how long a session waits for a drafter's {@code ready}, > 0; default 2000
+ * @param telemetry            metrics and traces (the {@code telemetry:} section); {@link TelemetryConfig#OFF}
+ *                             when absent
  */
 public record VerifierConfig(String id, int port, String modelName, Path model, Path tokenizer, String backend,
                              int maxSessions, long blockDeadlineMs, int defaultMaxTokens,
-                             long drafterOpenTimeoutMs) {
+                             long drafterOpenTimeoutMs, TelemetryConfig telemetry) {
 
     public VerifierConfig {
         if (id == null || id.isBlank()) {
@@ -55,6 +58,7 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
         if (drafterOpenTimeoutMs <= 0) {
             throw new IllegalArgumentException("drafterOpenTimeoutMs: " + drafterOpenTimeoutMs + " (expected: > 0)");
         }
+        telemetry = telemetry == null ? TelemetryConfig.OFF : telemetry;
     }
 
     /** A builder with every default, for the target model {@code model}. */
@@ -81,7 +85,7 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
     /** The file's fields as written, absent ones null. */
     private record Fields(String id, Integer port, String modelName, String model, String tokenizer, String backend,
                           Integer maxSessions, Long blockDeadlineMs, Integer defaultMaxTokens,
-                          Long drafterOpenTimeoutMs) {
+                          Long drafterOpenTimeoutMs, TelemetryConfig.Fields telemetry) {
 
         VerifierConfig toConfig(Path dir) {
             if (model == null) {
@@ -115,6 +119,9 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
             if (drafterOpenTimeoutMs != null) {
                 b.drafterOpenTimeoutMs(drafterOpenTimeoutMs);
             }
+            if (telemetry != null) {
+                b.telemetry(telemetry.toConfig());
+            }
             return b.build();
         }
     }
@@ -131,9 +138,16 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
         private long blockDeadlineMs = 1000;
         private int defaultMaxTokens = 256;
         private long drafterOpenTimeoutMs = 2000;
+        private TelemetryConfig telemetry = TelemetryConfig.OFF;
 
         private Builder(Path model) {
             this.model = model;
+        }
+
+        /** See {@link VerifierConfig#telemetry()}. */
+        public Builder telemetry(TelemetryConfig telemetry) {
+            this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+            return this;
         }
 
         /** See {@link VerifierConfig#id()}. */
@@ -193,7 +207,7 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
         /** The validated configuration. */
         public VerifierConfig build() {
             return new VerifierConfig(id, port, modelName, model, tokenizer, backend, maxSessions, blockDeadlineMs,
-                    defaultMaxTokens, drafterOpenTimeoutMs);
+                    defaultMaxTokens, drafterOpenTimeoutMs, telemetry);
         }
     }
 }

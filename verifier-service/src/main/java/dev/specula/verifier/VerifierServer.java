@@ -14,7 +14,9 @@ import dev.specula.rpc.GrpcServer;
 import dev.specula.rpc.ProtocolLimits;
 import dev.specula.verifier.draftlength.ForwardTimings;
 import dev.specula.verifier.drafter.DrafterPool;
+import dev.specula.telemetry.Telemetry;
 import dev.specula.verifier.session.SessionResources;
+import dev.specula.verifier.session.VerifierMetrics;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -49,10 +51,11 @@ public final class VerifierServer implements AutoCloseable {
     private final DrafterPool drafters;
     private final VerifierServiceImpl service;
     private final GrpcServer server;
+    private final Telemetry telemetry;
 
     /** A verifier on {@code builder} whose drafter channels are plaintext ({@code Channels.plaintext}). */
     public VerifierServer(VerifierConfig config, ServerBuilder<?> builder) {
-        this(config, builder, new DrafterPool());
+        this(config, builder, new DrafterPool(), Telemetry.start("verifier", config.id(), config.telemetry()));
     }
 
     /**
@@ -61,33 +64,50 @@ public final class VerifierServer implements AutoCloseable {
      */
     public VerifierServer(VerifierConfig config, ServerBuilder<?> builder,
                           Function<String, ManagedChannel> drafterChannels, CircuitBreakerConfig breaker) {
-        this(config, builder, new DrafterPool(drafterChannels, breaker));
+        this(config, builder, new DrafterPool(drafterChannels, breaker),
+                Telemetry.start("verifier", config.id(), config.telemetry()));
     }
 
-    private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters) {
+    /**
+     * As {@link #VerifierServer(VerifierConfig, ServerBuilder, Function, CircuitBreakerConfig)}, recording into
+     * {@code telemetry} (tests pass in-memory exporters), which the server closes with itself.
+     */
+    public VerifierServer(VerifierConfig config, ServerBuilder<?> builder,
+                          Function<String, ManagedChannel> drafterChannels, CircuitBreakerConfig breaker,
+                          Telemetry telemetry) {
+        this(config, builder, new DrafterPool(drafterChannels, breaker), telemetry);
+    }
+
+    private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters, Telemetry telemetry) {
         this.config = config;
         this.drafters = drafters;
+        this.telemetry = telemetry;
         try {
             this.file = ModelFile.open(config.model(), config.tokenizer());
         } catch (IOException e) {
+            telemetry.close();
             throw new UncheckedIOException("model: " + config.model() + ": " + e.getMessage(), e);
         }
         try {
             this.model = file.load(Backends.create(config.backend()));
         } catch (RuntimeException e) {
             file.close();
+            telemetry.close();
             throw e;
         }
-        this.batcher = new ForwardBatcher(model, "verifier-batcher");
+        // The gauges read the service and the batcher when collected, after both exist.
+        VerifierMetrics metrics = new VerifierMetrics(telemetry.meter(), this::activeSessions, this::queuedForwards,
+                this::cachedTokens, drafters.breakers());
+        this.batcher = new ForwardBatcher(model, "verifier-batcher", metrics::batch);
         ForwardTimings timings = new ForwardTimings(ProtocolLimits.maxVerificationRows());
         warmUp(timings);
         SessionResources resources = new SessionResources(config.id(), config.modelName(), model,
                 file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()),
                 ByteString.copyFrom(VocabularyFingerprint.tokenDigests(file.tokenizer())), batcher, drafters, timings,
-                config.blockDeadlineMs(), config.drafterOpenTimeoutMs());
+                config.blockDeadlineMs(), config.drafterOpenTimeoutMs(), telemetry, metrics);
         this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.defaultMaxTokens(),
                 describe(config.modelName(), file));
-        this.server = new GrpcServer("verifier", builder, service);
+        this.server = new GrpcServer("verifier", telemetry.instrument(builder), service);
     }
 
     /** A verifier listening on {@code config.port()} over Netty. */
@@ -126,6 +146,14 @@ public final class VerifierServer implements AutoCloseable {
         return service.activeSessions();
     }
 
+    private int queuedForwards() {
+        return batcher.queued();
+    }
+
+    private long cachedTokens() {
+        return service.cachedTokens();
+    }
+
     /** The batcher every session's passes go through, for its pass counts. */
     public ForwardBatcher batcher() {
         return batcher;
@@ -150,6 +178,7 @@ public final class VerifierServer implements AutoCloseable {
         batcher.close();
         model.backend().close();
         file.close();
+        telemetry.close();
     }
 
     /**

@@ -14,6 +14,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.context.Context;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +78,8 @@ final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplB
             }
             running++;
         }
-        GenerationSession session = new GenerationSession(spec, resources, responseObserver, start);
+        // The gRPC instrumentation made the OpenSession call's span current: the session's span is its child.
+        GenerationSession session = new GenerationSession(spec, resources, responseObserver, start, Context.current());
         active.add(session);
         if (responseObserver instanceof ServerCallStreamObserver<OpenSessionResponse> call) {
             call.setOnCancelHandler(() -> session.stop("client cancelled", false));
@@ -98,6 +100,15 @@ final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplB
     /** Sessions running now. */
     public synchronized int activeSessions() {
         return running;
+    }
+
+    /** Tokens held in the running sessions' KV caches now. */
+    public long cachedTokens() {
+        long tokens = 0;
+        for (GenerationSession s : active) {
+            tokens += s.cachedTokens();
+        }
+        return tokens;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.specula.router.config;
 
 import dev.specula.rpc.ConfigFiles;
 import dev.specula.rpc.ProtocolLimits;
+import dev.specula.telemetry.TelemetryConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,18 +40,21 @@ import java.util.Set;
  *                             route (epsilon-greedy); in [0, 1], default 0.1
  * @param explorationSeed      the seed of that choice, so that runs repeat; default 0
  * @param http                 the OpenAI-compatible HTTP API; null (the default) means no HTTP port
+ * @param telemetry            metrics and traces (the {@code telemetry:} section); {@link TelemetryConfig#OFF}
+ *                             when absent
  */
 public record RouterConfig(int port, String defaultModel, Map<String, List<String>> models,
                            List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                            List<String> detectLanguages, String fallbackLanguage, boolean lowAccuracyDetection,
                            int initialDraftLength, int maxDraftLength, double explorationRate,
-                           long explorationSeed, HttpConfig http) {
+                           long explorationSeed, HttpConfig http, TelemetryConfig telemetry) {
 
     /** The port a router listens on by default. */
     public static final int DEFAULT_PORT = 50051;
 
     /** Validates every field and the references between them; see the record's Javadoc. */
     public RouterConfig {
+        telemetry = telemetry == null ? TelemetryConfig.OFF : telemetry;
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         }
@@ -153,6 +157,17 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         return java.util.Collections.unmodifiableSet(codes);
     }
 
+    /**
+     * Every domain the configuration names: in the routing table, the domain rules, the drafters, and "general".
+     */
+    public Set<String> knownDomains() {
+        Set<String> names = new java.util.TreeSet<>(routes.domains().keySet());
+        domainRules.forEach(rule -> names.add(rule.domain()));
+        drafters.forEach(d -> names.addAll(d.domains()));
+        names.add(dev.specula.router.routing.Route.GENERAL);
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
     /** The drafter with this id, or null. */
     public DrafterConfig drafter(String id) {
         for (DrafterConfig drafter : drafters) {
@@ -195,6 +210,7 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         private double explorationRate = 0.1;
         private long explorationSeed;
         private HttpConfig http;
+        private TelemetryConfig telemetry;
 
         private Builder() {
         }
@@ -258,12 +274,14 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
 
         public Builder http(HttpConfig http) { this.http = http; return this; }
 
+        public Builder telemetry(TelemetryConfig telemetry) { this.telemetry = telemetry; return this; }
+
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
                     fallbackLanguage, lowAccuracyDetection,
                     initialDraftLength == null ? Math.min(ProtocolLimits.DEFAULT_DRAFT_LENGTH, maxDraftLength) : initialDraftLength, maxDraftLength, explorationRate,
-                    explorationSeed, http);
+                    explorationSeed, http, telemetry);
         }
     }
 }

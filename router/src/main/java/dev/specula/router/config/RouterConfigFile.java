@@ -1,5 +1,7 @@
 package dev.specula.router.config;
 
+import dev.specula.telemetry.TelemetryConfig;
+
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +13,7 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
                         List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                         List<String> detectLanguages, String fallbackLanguage, Boolean lowAccuracyDetection,
                         Integer initialDraftLength, Integer maxDraftLength, Double explorationRate,
-                        Long explorationSeed, HttpFile http) {
+                        Long explorationSeed, HttpFile http, TelemetryConfig.Fields telemetry) {
 
     /** The {@code http} section as written. */
     record HttpFile(Integer port, Long maxBodyBytes, java.util.Map<String, HttpConfig.ChatTemplateConfig> chatTemplates) {
@@ -50,6 +52,9 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
         }
         if (http != null) {
             b.http(http.toConfig().resolvedAgainst(dir));
+        }
+        if (telemetry != null) {
+            b.telemetry(telemetry.toConfig());
         }
         return b.build();
     }

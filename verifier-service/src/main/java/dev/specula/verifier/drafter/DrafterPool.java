@@ -56,6 +56,11 @@ public final class DrafterPool implements AutoCloseable {
         return breakers.circuitBreaker(target);
     }
 
+    /** Every target's circuit breaker, for metrics. */
+    public CircuitBreakerRegistry breakers() {
+        return breakers;
+    }
+
     /** Channels created so far. */
     public int channelCount() {
         return channels.size();

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.specula.engine.batch.ForwardBatcher;
 import dev.specula.engine.model.Transformer;
 import dev.specula.engine.tokenizer.Tokenizer;
+import dev.specula.telemetry.Telemetry;
 import dev.specula.verifier.draftlength.ForwardTimings;
 import dev.specula.verifier.drafter.DrafterPool;
 
@@ -24,10 +25,13 @@ import java.util.Objects;
  * @param timings              measured forward-pass times, for the draft-length policy
  * @param blockDeadlineMs      how long a session waits for a valid block before it decodes plainly
  * @param drafterOpenTimeoutMs how long a session waits for a drafter's ready
+ * @param telemetry            where spans go, and the drafter channels' trace propagation
+ * @param metrics              the verifier's metrics
  */
 public record SessionResources(String verifierId, String modelName, Transformer model, Tokenizer tokenizer,
                                String fingerprint, ByteString tokenDigests, ForwardBatcher batcher, DrafterPool drafters,
-                               ForwardTimings timings, long blockDeadlineMs, long drafterOpenTimeoutMs) {
+                               ForwardTimings timings, long blockDeadlineMs, long drafterOpenTimeoutMs,
+                               Telemetry telemetry, VerifierMetrics metrics) {
 
     public SessionResources {
         Objects.requireNonNull(model, "model");
@@ -36,6 +40,8 @@ public record SessionResources(String verifierId, String modelName, Transformer 
         Objects.requireNonNull(batcher, "batcher");
         Objects.requireNonNull(drafters, "drafters");
         Objects.requireNonNull(timings, "timings");
+        Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /** The target's context length. */

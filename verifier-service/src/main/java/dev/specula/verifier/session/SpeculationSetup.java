@@ -48,6 +48,7 @@ final class SpeculationSetup {
         breaker = res.drafters().breaker(target.target());
         if (!breaker.tryAcquirePermission()) {
             fallback = target.describe() + ": circuit breaker open, decoding plainly";
+            res.metrics().fellBack(FallbackCause.BREAKER_OPEN);
             return;
         }
         permitted = true;
@@ -65,15 +66,16 @@ final class SpeculationSetup {
             open.addTokens(sequence[i]);
         }
         try {
-            link = DrafterLink.open(res.drafters().channel(target.target()), open.build(), res.drafterOpenTimeoutMs());
+            link = DrafterLink.open(res.telemetry().instrument(res.drafters().channel(target.target())), open.build(),
+                    res.drafterOpenTimeoutMs());
             drafterId = link.ready().getDrafterId().isEmpty() ? target.drafterId() : link.ready().getDrafterId();
             if (cancelled) {
                 link.cancel("session stopped");
             }
         } catch (DrafterException e) {
-            fail(e.getMessage());
+            fail(FallbackCause.OPEN_FAILED, e.getMessage());
         } catch (RuntimeException e) {
-            fail("could not be reached (" + e.getMessage() + ")");
+            fail(FallbackCause.UNREACHABLE, "could not be reached (" + e.getMessage() + ")");
         }
     }
 
@@ -95,13 +97,14 @@ final class SpeculationSetup {
                 event = link.poll(deadline - System.nanoTime());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                fail("was abandoned: the session was interrupted at position " + position);
+                fail(FallbackCause.INTERRUPTED, "was abandoned: the session was interrupted at position " + position);
                 return null;
             }
             switch (event) {
-                case null -> fail("missed the block deadline of " + res.blockDeadlineMs() + " ms at position "
+                case null -> fail(FallbackCause.DEADLINE_MISSED, "missed the block deadline of " + res.blockDeadlineMs()
+                        + " ms at position " + position);
+                case DrafterLink.Ended ended -> fail(FallbackCause.STREAM_ENDED, ended.reason() + " at position "
                         + position);
-                case DrafterLink.Ended ended -> fail(ended.reason() + " at position " + position);
                 case DrafterLink.BlockArrived arrived -> {
                     DraftBlock block = arrived.block();
                     if (block.getBasePosition() == position && block.getEpoch() == epoch) {
@@ -153,8 +156,8 @@ final class SpeculationSetup {
         }
     }
 
-    /** Gives up on the drafter for the rest of the session, remembering {@code what} it did. */
-    void fail(String what) {
+    /** Gives up on the drafter for the rest of the session, remembering {@code what} it did and counting why. */
+    void fail(FallbackCause cause, String what) {
         if (cancelled) {
             link = null; // the session is ending for its own reasons: not the drafter's fault
             return;
@@ -162,6 +165,7 @@ final class SpeculationSetup {
         String describe = spec.drafter().describe();
         if (fallback == null) {
             fallback = describe + " " + what;
+            res.metrics().fellBack(cause);
         }
         DrafterLink l = link;
         link = null;

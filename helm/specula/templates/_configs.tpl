@@ -37,6 +37,9 @@ lowAccuracyDetection: {{ $c.lowAccuracyDetection }}
 initialDraftLength: {{ $c.initialDraftLength }}
 maxDraftLength: {{ $c.maxDraftLength }}
 explorationRate: {{ $c.explorationRate }}
+{{- with $c.replicaHealth }}
+replicaHealth: {{ toJson . }}
+{{- end }}
 {{- end -}}
 
 {{- define "specula.verifierConfig" -}}
@@ -50,6 +53,8 @@ tokenizer: {{ printf "%s/%s" $.Values.models.path . | quote }}
 {{- end }}
 backend: {{ $v.backend }}
 maxSessions: {{ $v.maxSessions }}
+maxQueuedSessions: {{ $v.maxQueuedSessions }}
+maxQueueWaitMs: {{ $v.maxQueueWaitMs }}
 blockDeadlineMs: {{ $v.blockDeadlineMs }}
 defaultMaxTokens: {{ $v.defaultMaxTokens }}
 drafterOpenTimeoutMs: {{ $v.drafterOpenTimeoutMs }}

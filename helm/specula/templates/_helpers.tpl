@@ -112,9 +112,12 @@ spec:
               containerPort: {{ $v.httpPort }}
               protocol: TCP
             {{- end }}
+          # Readiness: the "readiness" health service (NOT_SERVING while draining or after a backend failure);
+          # liveness and startup: the whole server ("", NOT_SERVING only after a backend failure).
           readinessProbe:
             grpc:
               port: {{ $v.port }}
+              service: readiness
             periodSeconds: 5
             failureThreshold: 2
           livenessProbe:

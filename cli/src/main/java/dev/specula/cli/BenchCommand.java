@@ -2,6 +2,7 @@ package dev.specula.cli;
 
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
+import dev.specula.engine.kernel.cpu.VectorBackend;
 import dev.specula.engine.model.InferenceSession;
 import dev.specula.engine.model.ModelFile;
 import dev.specula.engine.model.SessionTimings;
@@ -41,6 +42,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-k", defaultValue = "8", description = "Largest block of drafts to verify (default: ${DEFAULT-VALUE}).")
     int maxK;
 
+    @Option(names = "--threads", description = "Threads of the vector backend (default: one per core).")
+    Integer threads;
+
     @Option(names = "--repeats", defaultValue = "5", description = "Timed repetitions of each block verification (default: ${DEFAULT-VALUE}).")
     int repeats;
 
@@ -49,13 +53,16 @@ final class BenchCommand implements Callable<Integer> {
         if (model == null) {
             throw new IllegalArgumentException("--model: missing (expected: a model file to benchmark)");
         }
+        if (threads != null && threads <= 0) {
+            throw new IllegalArgumentException("--threads: " + threads + " (expected: > 0)");
+        }
         if (promptTokens <= 0 || decodeTokens <= 0 || maxK <= 0 || repeats <= 0) {
             throw new IllegalArgumentException("--prompt-tokens, --decode-tokens, --max-k, --repeats (expected: all > 0)");
         }
-        int threads = Runtime.getRuntime().availableProcessors();
+        int cores = Runtime.getRuntime().availableProcessors();
         System.err.println("bench: measuring memory bandwidth (512 MiB copy) ...");
         double oneThread = MemoryBandwidth.copyBytesPerSecond(512L << 20, 1, 5);
-        double allThreads = MemoryBandwidth.copyBytesPerSecond(512L << 20, threads, 5);
+        double allThreads = MemoryBandwidth.copyBytesPerSecond(512L << 20, cores, 5);
         double bandwidth = Math.max(oneThread, allThreads);
         try (ModelFile file = ModelFile.open(model, tokenizer)) {
             long weightBytes = file.weightBytesPerToken();
@@ -64,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
                     model.getFileName(), file.config().architecture(),
                     file.config().parameterCount(!file.tensors().containsKey("output.weight")) / 1e6, weightBytes / 1e6);
             System.out.printf("memory bandwidth (copy): %.2f GB/s on 1 thread, %.2f GB/s on %d threads"
-                    + " -> decode bound %.1f tok/s%n", oneThread / 1e9, allThreads / 1e9, threads, boundTokensPerSecond);
+                    + " -> decode bound %.1f tok/s%n", oneThread / 1e9, allThreads / 1e9, cores, boundTokensPerSecond);
             StringBuilder header = new StringBuilder(String.format("%-8s %12s %13s %9s", "backend", "decode tok/s",
                     "prefill tok/s", "of bound"));
             for (int k = 1; k <= maxK; k++) {
@@ -73,7 +80,8 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println(header + "   (verify a block of k drafts, in decode steps)");
             double[] decodeRates = new double[backends.size()];
             for (int b = 0; b < backends.size(); b++) {
-                try (Backend backend = Backends.create(backends.get(b))) {
+                try (Backend backend = threads != null && backends.get(b).equals("vector")
+                        ? new VectorBackend(threads) : Backends.create(backends.get(b))) {
                     Transformer transformer = file.load(backend);
                     Row row = measure(transformer, backend.name());
                     decodeRates[b] = row.decodeTokensPerSecond;

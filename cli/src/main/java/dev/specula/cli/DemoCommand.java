@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
              MeshClient client = new MeshClient(mesh.routerTarget())) {
             // Untimed short passes first: fresh JVMs run slowly until the JIT has compiled the hot paths, and the
             // router tries each of a route's drafters (specialised, general) once before it prefers the one of
-            // higher measured goodput, so the timed rounds get the router's own choice.
+            // higher expected speedup, so the timed rounds get the router's own choice.
             System.err.println("demo: warming up (every prompt twice, 8 tokens, untimed) ...");
             for (int round = 0; round < 2; round++) {
                 for (DemoPrompts.Prompt prompt : DemoPrompts.ALL) {

@@ -6,7 +6,6 @@ import dev.specula.router.config.RouterConfig;
 import dev.specula.router.RouterServer;
 import dev.specula.verifier.VerifierConfig;
 import dev.specula.verifier.VerifierServer;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,28 +44,27 @@ public enum Role {
         return switch (this) {
             case DRAFTER -> {
                 DrafterConfig c = DrafterConfig.load(config);
-                DrafterServer server = new DrafterServer(c, builder(c.port(), loopback));
+                DrafterServer server = DrafterServer.onAddress(c, address(c.port(), loopback));
                 server.start();
                 yield running(server::port, server::close);
             }
             case VERIFIER -> {
                 VerifierConfig c = VerifierConfig.load(config);
-                VerifierServer server = new VerifierServer(c, builder(c.port(), loopback));
+                VerifierServer server = VerifierServer.onAddress(c, address(c.port(), loopback));
                 server.start();
                 yield running(server::port, server::close);
             }
             case ROUTER -> {
                 RouterConfig c = RouterConfig.load(config);
-                RouterServer server = new RouterServer(c, builder(c.port(), loopback));
+                RouterServer server = RouterServer.onAddress(c, address(c.port(), loopback));
                 server.start();
                 yield running(server::port, server::close);
             }
         };
     }
 
-    private static NettyServerBuilder builder(int port, boolean loopback) {
-        return loopback ? NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                : NettyServerBuilder.forPort(port);
+    private static InetSocketAddress address(int port, boolean loopback) {
+        return loopback ? new InetSocketAddress("127.0.0.1", port) : new InetSocketAddress(port);
     }
 
     private static Running running(java.util.function.IntSupplier port, Runnable close) {

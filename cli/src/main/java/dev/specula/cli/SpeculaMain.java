@@ -29,6 +29,7 @@ public final class SpeculaMain {
         CommandLine cli = new CommandLine(new SpeculaMain());
         cli.getSubcommands().get("bench").addSubcommand(new MeshBenchCommand());
         cli.getSubcommands().get("bench").addSubcommand(new TokenizerBenchCommand());
+        cli.getSubcommands().get("bench").addSubcommand(new LoadBenchCommand());
         // Set after every subcommand is added: picocli applies it to the hierarchy as it is now.
         cli.setExecutionExceptionHandler(SpeculaMain::reportFailure);
         return cli;

@@ -2,6 +2,7 @@ package dev.specula.drafter;
 
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.ConfigFiles;
+import dev.specula.rpc.security.TlsConfig;
 import dev.specula.telemetry.TelemetryConfig;
 
 import java.nio.file.Path;
@@ -28,6 +29,11 @@ import java.util.Set;
  *     domains: [stories]                # optional, default none (any)
  * telemetry:             # optional, default off; see TelemetryConfig
  *   prometheusPort: 9464
+ * tls:                   # optional, default none (plaintext); see TlsConfig
+ *   certFile: drafter.pem
+ *   keyFile: drafter-key.pem
+ *   caFile: ca.pem
+ *   clientAuth: require
  * }</pre>
  *
  * @param port          TCP port to listen on; 0 picks a free one
@@ -37,9 +43,10 @@ import java.util.Set;
  *                      model's own top probability for the next token falls below it; 0 turns it off
  * @param models        the draft models served, ids unique, the first being the default
  * @param telemetry     metrics and traces: a Prometheus endpoint, OTLP export; {@link TelemetryConfig#OFF} when absent
+ * @param tls           TLS of its port; null means plaintext
  */
 public record DrafterConfig(int port, String backend, int maxSessions, double minConfidence, List<ModelSpec> models,
-                            TelemetryConfig telemetry) {
+                            TlsConfig tls, TelemetryConfig telemetry) {
 
     /** The port the drafter listens on when the configuration names none. */
     public static final int DEFAULT_PORT = 50053;
@@ -131,7 +138,7 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
 
     /** The file's fields as written, absent ones null. */
     private record Fields(Integer port, String backend, Integer maxSessions, Double minConfidence,
-                          List<ModelFields> models, TelemetryConfig.Fields telemetry) {
+                          List<ModelFields> models, TlsConfig.Fields tls, TelemetryConfig.Fields telemetry) {
 
         DrafterConfig toConfig(Path dir) {
             Builder b = builder();
@@ -159,6 +166,9 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
             }
             if (telemetry != null) {
                 b.telemetry(telemetry.toConfig());
+            }
+            if (tls != null) {
+                b.tls(tls.toConfig("tls", dir));
             }
             return b.build();
         }
@@ -192,6 +202,7 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
         private double minConfidence;
         private final List<ModelSpec> models = new ArrayList<>();
         private TelemetryConfig telemetry = TelemetryConfig.OFF;
+        private TlsConfig tls;
 
         private Builder() {
         }
@@ -232,9 +243,15 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
             return this;
         }
 
+        /** See {@link DrafterConfig#tls()}. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** The configuration; throws {@link IllegalArgumentException} naming the first bad field. */
         public DrafterConfig build() {
-            return new DrafterConfig(port, backend, maxSessions, minConfidence, models, telemetry);
+            return new DrafterConfig(port, backend, maxSessions, minConfidence, models, tls, telemetry);
         }
     }
 }

@@ -3,10 +3,14 @@ package dev.specula.drafter;
 import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.GrpcServer;
+import dev.specula.rpc.ProtocolLimits;
+import dev.specula.rpc.ServerHealth;
+import dev.specula.rpc.security.TlsCredentials;
 import dev.specula.telemetry.Telemetry;
 import io.grpc.ServerBuilder;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -27,7 +31,10 @@ public final class DrafterServer implements AutoCloseable {
     private final DrafterServiceImpl service;
     private final GrpcServer server;
     private final Telemetry telemetry;
+    // Not ready until started; NOT_SERVING once a forward pass fails or shutdown begins.
+    private final ServerHealth health = new ServerHealth();
     private boolean closed;
+    private TlsCredentials tls; // null: plaintext
 
     /**
      * Loads the models and builds the server; {@link #start()} starts serving.
@@ -60,13 +67,29 @@ public final class DrafterServer implements AutoCloseable {
             throw e;
         }
         this.models = List.copyOf(loaded);
-        this.service = new DrafterServiceImpl(models, config.maxSessions(), config.minConfidence(), telemetry);
-        this.server = new GrpcServer("drafter", telemetry.instrument(builder), service);
+        this.service = new DrafterServiceImpl(models, config.maxSessions(), config.minConfidence(), health, telemetry);
+        this.server = new GrpcServer("drafter", telemetry.instrument(builder), health, service);
     }
 
-    /** A server on a Netty transport listening on {@link DrafterConfig#port()}. */
+    /** A server on a Netty transport listening on {@link DrafterConfig#port()}, with {@code config.tls()}. */
     public static DrafterServer create(DrafterConfig config) throws IOException {
-        return new DrafterServer(config, GrpcServer.netty(config.port()));
+        return onAddress(config, new InetSocketAddress(config.port()));
+    }
+
+    /** A server on a Netty transport listening on {@code address}; with {@code config.tls()} it serves TLS. */
+    public static DrafterServer onAddress(DrafterConfig config, InetSocketAddress address) throws IOException {
+        TlsCredentials tls = TlsCredentials.open(config.tls());
+        try {
+            DrafterServer server = new DrafterServer(config, GrpcServer.netty(address,
+                    TlsCredentials.serverCredentials(tls), ProtocolLimits.MAX_INTERNAL_MESSAGE_BYTES));
+            server.tls = tls;
+            return server;
+        } catch (IOException | RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
+            throw e;
+        }
     }
 
     /** Starts serving and logs what is served. */
@@ -101,6 +124,11 @@ public final class DrafterServer implements AutoCloseable {
         return models;
     }
 
+    /** What its health service answers. */
+    public ServerHealth health() {
+        return health;
+    }
+
     /** Blocks until the server has terminated. */
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
@@ -116,12 +144,16 @@ public final class DrafterServer implements AutoCloseable {
             return;
         }
         closed = true;
+        health.draining();
         try {
             service.close();
             server.shutdown(SHUTDOWN_GRACE_MILLIS);
         } finally {
             models.forEach(DrafterModel::close);
             backend.close();
+            if (tls != null) {
+                tls.close();
+            }
             telemetry.close();
         }
     }

@@ -3,6 +3,7 @@ package dev.specula.drafter;
 import dev.specula.proto.v1.DrafterServiceGrpc;
 import dev.specula.proto.v1.ProposeRequest;
 import dev.specula.proto.v1.ProposeResponse;
+import dev.specula.rpc.ServerHealth;
 import dev.specula.telemetry.Telemetry;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -34,21 +35,25 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
     private final DrafterMetrics metrics;
     private final Tracer tracer;
     private final Set<DraftingSession> sessions = ConcurrentHashMap.newKeySet();
+    private final ServerHealth health;
     private volatile boolean closed;
 
     /**
      * @param models        the loaded models, the first being the default; the caller keeps ownership
      * @param maxSessions   concurrent sessions at most
      * @param minConfidence early-stop threshold, in [0, 1)
+     * @param health        the server's health, told when a draft model's forward pass fails
      * @param telemetry     where the service's metrics and session spans go
      */
-    DrafterServiceImpl(List<DrafterModel> models, int maxSessions, double minConfidence, Telemetry telemetry) {
+    DrafterServiceImpl(List<DrafterModel> models, int maxSessions, double minConfidence, ServerHealth health,
+                       Telemetry telemetry) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("models: none (expected: at least one)");
         }
         this.models = List.copyOf(models);
         this.maxSessions = maxSessions;
         this.minConfidence = minConfidence;
+        this.health = health;
         this.metrics = new DrafterMetrics(telemetry.meter(), this::forwardPasses, this::forwardRequests);
         this.tracer = telemetry.tracer();
     }
@@ -169,7 +174,7 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
             Span span = tracer.spanBuilder("drafter.session").setParent(Context.current())
                     .setAttribute("specula.session_id", open.sessionId())
                     .setAttribute("specula.drafter", open.model().id()).startSpan();
-            self[0] = new DraftingSession(open, sender, minConfidence, metrics, span, () -> {
+            self[0] = new DraftingSession(open, sender, minConfidence, metrics, span, health::backendFailed, () -> {
                 sessions.remove(self[0]);
                 metrics.closed();
             });

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,6 +57,7 @@ final class DraftingSession {
     private final Span span;
     private final Runnable onEnd;
     private int blocksSent;
+    private final Consumer<String> backendFailed;
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicReference<End> end = new AtomicReference<>();
     private volatile Thread thread;
@@ -75,11 +77,13 @@ final class DraftingSession {
      * @param minConfidence the service's early-stop threshold
      * @param metrics       the service's counters
      * @param span          the session's trace span, ended with the session
+     * @param backendFailed told when a forward pass of the model fails (the server's health)
      * @param onEnd         run once on the loop thread after the KV cache is freed
      */
     DraftingSession(SessionRequest request, ResponseSender sender, double minConfidence, DrafterMetrics metrics,
-                    Span span, Runnable onEnd) {
+                    Span span, Consumer<String> backendFailed, Runnable onEnd) {
         this.request = request;
+        this.backendFailed = backendFailed;
         this.sender = sender;
         this.minConfidence = minConfidence;
         this.metrics = metrics;
@@ -133,6 +137,9 @@ final class DraftingSession {
             sender.fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
         } catch (BlockDrafter.DraftFailure e) {
             LOG.log(Level.WARNING, "session " + request.sessionId() + " on " + model.id() + ": " + e.getMessage(), e);
+            if (end.get() == null) { // a pass failed while the session ran, not because it was stopped
+                backendFailed.accept("drafter " + model.id() + ": " + e.getMessage());
+            }
             sender.fail(Status.INTERNAL.withDescription("drafter " + model.id() + ": " + e.getMessage()));
         } catch (RuntimeException | Error e) {
             LOG.log(Level.SEVERE, "session " + request.sessionId() + " on " + model.id() + " failed", e);

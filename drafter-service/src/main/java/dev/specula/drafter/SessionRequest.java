@@ -35,6 +35,8 @@ record SessionRequest(String sessionId, DrafterModel model, int[] tokens, Sampli
      *                         vocabulary differs from the model's on an id both have (or cannot be compared)
      */
     static SessionRequest from(OpenDraft open, List<DrafterModel> models) throws StatusException {
+        RequestRules.name("session_id", open.getSessionId());
+        RequestRules.name("drafter_id", open.getDrafterId());
         DrafterModel model = model(open, models);
         checkVocabulary(open, model);
         int[] tokens = open.getTokensList().stream().mapToInt(Integer::intValue).toArray();

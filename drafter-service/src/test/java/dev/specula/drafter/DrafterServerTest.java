@@ -32,6 +32,9 @@ class DrafterServerTest {
                 HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
                         .check(HealthCheckRequest.newBuilder().setService(DrafterServiceGrpc.SERVICE_NAME).build());
                 assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+                assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder()
+                        .setService(dev.specula.rpc.ServerHealth.READINESS).build()).getStatus())
+                        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
                 ProposeStream s = new ProposeStream();
                 s.attach(DrafterServiceGrpc.newStub(channel).propose(s));

@@ -108,6 +108,15 @@ class DrafterServiceErrorsTest {
     }
 
     @Test
+    void open_oneMebibyteSessionId_invalidArgumentNamingItWithoutEchoingIt() throws Exception {
+        ProposeStream s = drafter.open(openFor(PROMPT, 4, true).setSessionId("s".repeat(1 << 20)).build());
+        Status status = s.awaitError();
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).isEqualTo("session_id: 1048576 bytes (expected: at most "
+                + dev.specula.rpc.ProtocolLimits.MAX_NAME_BYTES + ")");
+    }
+
+    @Test
     void open_largerTargetOfTheSameFamily_acceptedOnTheSharedIds() throws Exception {
         // The target has the drafter's 320 tokens and 80 more (padding), so its fingerprint differs.
         ProposeStream s = drafter.open(openFor(PROMPT, 4, true).setVocabularyFingerprint("sha256:other")
@@ -268,6 +277,9 @@ class DrafterServiceErrorsTest {
             assertThat(status.getDescription()).startsWith("drafter broken: forward pass at position")
                     .contains("forward batcher closed");
             DrafterHarness.awaitTrue(() -> other.service().openSessions() == 0, "the failed session ended");
+            // Its health says so: neither ready (no new traffic) nor live (a restart is the remedy).
+            assertThat(other.server.health().ready()).isFalse();
+            assertThat(other.server.health().live()).isFalse();
 
             ProposeStream fine = other.open(openFor(PROMPT, 3, true).setDrafterId("fine").build());
             fine.ready();

@@ -1,7 +1,9 @@
 package dev.specula.rpc;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 
 import java.util.concurrent.TimeUnit;
 
@@ -16,13 +18,21 @@ public final class Channels {
      * "dns:///drafter-de:50053" for client-side load balancing over a Kubernetes headless service).
      */
     public static ManagedChannel plaintext(String target) {
+        return open(target, InsecureChannelCredentials.create());
+    }
+
+    /**
+     * A channel to {@code target} with {@code credentials}: TLS (and a client certificate) from
+     * {@link dev.specula.rpc.security.TlsCredentials#channelCredentials()}, or plaintext. Round-robin over every
+     * address the target resolves to; messages up to {@link ProtocolLimits#MAX_INTERNAL_MESSAGE_BYTES}.
+     */
+    public static ManagedChannel open(String target, ChannelCredentials credentials) {
         if (target == null || target.isBlank()) {
             throw new IllegalArgumentException("target: empty (expected: host:port)");
         }
-        return ManagedChannelBuilder.forTarget(target)
-                .usePlaintext()
+        return Grpc.newChannelBuilder(target, credentials)
                 .defaultLoadBalancingPolicy("round_robin")
-                .maxInboundMessageSize(16 * 1024 * 1024)
+                .maxInboundMessageSize(ProtocolLimits.MAX_INTERNAL_MESSAGE_BYTES)
                 .build();
     }
 

@@ -1,45 +1,58 @@
 package dev.specula.rpc;
 
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A gRPC server for one Specula role, with the standard health service (every service reported, and the
- * server as a whole under "") and server reflection. It takes a {@link ServerBuilder} so tests can pass an
- * in-process one.
+ * A gRPC server for one Specula role, with the standard health service (liveness under "", readiness under
+ * {@value ServerHealth#READINESS} and every service's name: see {@link ServerHealth}) and server reflection.
+ * Every service, these included, answers a request that does not parse with INVALID_ARGUMENT
+ * ({@link UnparseableRequests}). It takes a {@link ServerBuilder} so tests can pass an in-process one.
  */
 public final class GrpcServer implements AutoCloseable {
 
     private final Server server;
-    private final HealthStatusManager health = new HealthStatusManager();
-    private final List<String> serviceNames = new ArrayList<>();
+    private final ServerHealth health;
     private final String role;
 
     /**
+     * A server whose health only the server itself changes (started, draining).
+     *
      * @param role     what this server is ("router", "verifier"), for logs
      * @param builder  the transport: {@code NettyServerBuilder.forPort(p)} or an in-process builder
      * @param services the role's services
      */
     public GrpcServer(String role, ServerBuilder<?> builder, BindableService... services) {
+        this(role, builder, new ServerHealth(), services);
+    }
+
+    /**
+     * A server reporting {@code health}, which the role's services also change (a backend failure).
+     *
+     * @param health what the health service answers
+     */
+    public GrpcServer(String role, ServerBuilder<?> builder, ServerHealth health, BindableService... services) {
         this.role = role;
+        this.health = health;
         for (BindableService service : services) {
             ServerServiceDefinition definition = service.bindService();
-            serviceNames.add(definition.getServiceDescriptor().getName());
-            builder.addService(definition);
+            health.register(definition.getServiceDescriptor().getName());
+            builder.addService(UnparseableRequests.guard(definition));
         }
-        builder.addService(health.getHealthService());
-        builder.addService(ProtoReflectionServiceV1.newInstance());
+        builder.addService(UnparseableRequests.guard(health.service().bindService()));
+        builder.addService(UnparseableRequests.guard(ProtoReflectionServiceV1.newInstance().bindService()));
         this.server = builder.build();
     }
 
@@ -50,19 +63,36 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static final long MAX_CONNECTION_AGE_SECONDS = 30;
 
-    /** The TCP transport of every service: Netty on {@code port}, connections renewed as described above. */
+    /**
+     * The plaintext TCP transport between services: Netty on {@code port}, connections renewed as described
+     * above, messages up to {@link ProtocolLimits#MAX_INTERNAL_MESSAGE_BYTES}.
+     */
     public static ServerBuilder<?> netty(int port) {
-        return NettyServerBuilder.forPort(port).maxConnectionAge(MAX_CONNECTION_AGE_SECONDS, TimeUnit.SECONDS);
+        return netty(new InetSocketAddress(port), InsecureServerCredentials.create(),
+                ProtocolLimits.MAX_INTERNAL_MESSAGE_BYTES);
     }
 
-    /** Starts serving and marks every service SERVING. */
+    /**
+     * The TCP transport of every service: Netty on {@code address} with {@code credentials} (TLS from
+     * {@link dev.specula.rpc.security.TlsCredentials}, or plaintext), connections renewed as described above; a
+     * message over {@code maxMessageBytes} fails its call with RESOURCE_EXHAUSTED.
+     */
+    public static ServerBuilder<?> netty(InetSocketAddress address, ServerCredentials credentials, int maxMessageBytes) {
+        return NettyServerBuilder.forAddress(address, credentials)
+                .maxConnectionAge(MAX_CONNECTION_AGE_SECONDS, TimeUnit.SECONDS)
+                .maxInboundMessageSize(maxMessageBytes);
+    }
+
+    /** Starts serving and reports ready (the role has loaded its models before). */
     public GrpcServer start() throws IOException {
         server.start();
-        for (String name : serviceNames) {
-            health.setStatus(name, ServingStatus.SERVING);
-        }
-        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+        health.started();
         return this;
+    }
+
+    /** What the health service answers. */
+    public ServerHealth health() {
+        return health;
     }
 
     /** The port it listens on (-1 for in-process servers). */
@@ -81,11 +111,11 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: reports NOT_SERVING, stops taking new calls, lets running calls finish for up to
-     * {@code graceMillis}, then cancels what is left.
+     * Graceful shutdown: reports not ready (liveness stays SERVING while calls finish), stops taking new calls,
+     * lets running calls finish for up to {@code graceMillis}, then cancels what is left.
      */
     public void shutdown(long graceMillis) {
-        health.enterTerminalState();
+        health.draining();
         server.shutdown();
         try {
             if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
@@ -96,6 +126,7 @@ public final class GrpcServer implements AutoCloseable {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        health.terminate();
     }
 
     @Override

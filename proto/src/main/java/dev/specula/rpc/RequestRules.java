@@ -126,6 +126,40 @@ public final class RequestRules {
         return k;
     }
 
+    /**
+     * A name-like field ({@code language}, {@code domain}, {@code drafter}, {@code model}, ids, targets), checked
+     * before anything repeats or stores it: at most {@link ProtocolLimits#MAX_NAME_BYTES} bytes of UTF-8 and
+     * no control characters. Returns {@code value}.
+     */
+    public static String name(String field, String value) throws StatusException {
+        int bytes = com.google.common.base.Utf8.encodedLength(value);
+        if (bytes > ProtocolLimits.MAX_NAME_BYTES) {
+            throw invalid(field + ": " + bytes + " bytes (expected: at most " + ProtocolLimits.MAX_NAME_BYTES + ")");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw invalid(field + ": control character U+" + String.format("%04X", (int) value.charAt(i))
+                        + " at " + i + " (expected: printable text)");
+            }
+        }
+        return value;
+    }
+
+    /**
+     * {@code text} as a log line or error message may repeat it: at most {@link ProtocolLimits#MAX_QUOTED_CHARS}
+     * characters, longer text cut with a marker that says how much was left out.
+     */
+    public static String quote(String text) {
+        if (text == null || text.length() <= ProtocolLimits.MAX_QUOTED_CHARS) {
+            return text;
+        }
+        int end = ProtocolLimits.MAX_QUOTED_CHARS;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--; // never split a surrogate pair
+        }
+        return text.substring(0, end) + "...[" + (text.length() - end) + " more chars]";
+    }
+
     /** An INVALID_ARGUMENT with {@code message}. */
     public static StatusException invalid(String message) {
         return Status.INVALID_ARGUMENT.withDescription(message).asException();

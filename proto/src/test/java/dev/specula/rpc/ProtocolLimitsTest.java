@@ -35,7 +35,11 @@ class ProtocolLimitsTest {
     @Test
     void limits_eachEnforcedByRequestRulesAtItsBoundary() throws StatusException {
         assertThat(limits()).extracting(Field::getName).containsExactlyInAnyOrder("MAX_DRAFT_LENGTH",
-                "DEFAULT_DRAFT_LENGTH", "DEFAULT_MAX_DRAFT_LENGTH", "MAX_STOP_SEQUENCES", "MAX_STOP_BYTES", "MAX_TOKENS");
+                "DEFAULT_DRAFT_LENGTH", "DEFAULT_MAX_DRAFT_LENGTH", "MAX_STOP_SEQUENCES", "MAX_STOP_BYTES", "MAX_TOKENS",
+                "MAX_NAME_BYTES", "MAX_QUOTED_CHARS",
+
+                // Message sizes are enforced by the transports (GrpcServer.netty, Channels.open), not RequestRules.
+                "MAX_VOCABULARY", "MAX_INTERNAL_MESSAGE_BYTES", "MAX_PUBLIC_MESSAGE_BYTES");
 
         int max = ProtocolLimits.MAX_DRAFT_LENGTH;
         assertThat(RequestRules.draftLength("k", max)).isEqualTo(max);
@@ -61,6 +65,25 @@ class ProtocolLimitsTest {
 
         RequestRules.maxTokens(ProtocolLimits.MAX_TOKENS);
         assertThatThrownBy(() -> RequestRules.maxTokens(ProtocolLimits.MAX_TOKENS + 1)).hasMessageStartingWith("INVALID_ARGUMENT: max_tokens: ");
+
+        String longest = "\u00e9".repeat(ProtocolLimits.MAX_NAME_BYTES / 2); // two bytes each
+        assertThat(RequestRules.name("domain", longest)).isEqualTo(longest);
+        assertThatThrownBy(() -> RequestRules.name("domain", longest + "x"))
+                .hasMessage("INVALID_ARGUMENT: domain: " + (ProtocolLimits.MAX_NAME_BYTES + 1) + " bytes (expected: at most "
+                        + ProtocolLimits.MAX_NAME_BYTES + ")");
+
+        String quoted = RequestRules.quote("q".repeat(ProtocolLimits.MAX_QUOTED_CHARS + 5));
+        assertThat(quoted).isEqualTo("q".repeat(ProtocolLimits.MAX_QUOTED_CHARS) + "...[5 more chars]");
+        assertThat(RequestRules.quote("short")).isEqualTo("short");
+    }
+
+    @Test
+    void name_oneMebibyteDomain_refusedWithoutRepeatingIt() {
+        String huge = "d".repeat(1 << 20);
+        assertThatThrownBy(() -> RequestRules.name("domain", huge))
+                .hasMessage("INVALID_ARGUMENT: domain: 1048576 bytes (expected: at most " + ProtocolLimits.MAX_NAME_BYTES + ")");
+        assertThatThrownBy(() -> RequestRules.name("model", "a\nb"))
+                .hasMessage("INVALID_ARGUMENT: model: control character U+000A at 1 (expected: printable text)");
     }
 
     @Test

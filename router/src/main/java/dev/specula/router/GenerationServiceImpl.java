@@ -1,6 +1,7 @@
 package dev.specula.router;
 
 import dev.specula.rpc.ChannelPool;
+import dev.specula.rpc.RequestRules;
 import dev.specula.proto.v1.DrafterEndpoint;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.GenerateResponse;
@@ -14,6 +15,7 @@ import dev.specula.router.language.LanguageIdentifier;
 import dev.specula.router.metrics.RouterMetrics;
 import dev.specula.router.routing.DomainClassifier;
 import dev.specula.router.routing.DrafterRouter;
+import dev.specula.router.routing.ReplicaHealth;
 import dev.specula.router.routing.RoundRobin;
 import dev.specula.router.routing.Route;
 import dev.specula.telemetry.Telemetry;
@@ -45,10 +47,14 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
     private final DrafterRouter drafters;
     private final AcceptanceTracker tracker;
     private final ChannelPool channels;
+    private final ReplicaHealth replicaHealth;
     private final RequestValidator validator;
     private final Map<String, RoundRobin> verifiers = new LinkedHashMap<>();
     private final Telemetry telemetry;
     private final RouterMetrics metrics;
+    // What routes and learned statistics are keyed by: only configured values, never what a client sends.
+    private final Set<String> servedLanguages;
+    private final Set<String> routedDomains;
 
     /**
      * @param config    models, drafters, routes and rules
@@ -56,9 +62,10 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
      * @param tracker   what is learned across requests
      * @param channels  channels to verifiers, reused across requests
      * @param telemetry where metrics and spans go
+     * @param replicaHealth which verifier replicas are ejected
      */
     GenerationServiceImpl(RouterConfig config, LanguageIdentifier languages, AcceptanceTracker tracker,
-                          ChannelPool channels, Telemetry telemetry) {
+                          ChannelPool channels, ReplicaHealth replicaHealth, Telemetry telemetry) {
         this.config = config;
         this.telemetry = telemetry;
         this.metrics = new RouterMetrics(telemetry.meter(), config.knownDomains());
@@ -67,10 +74,17 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
         this.tracker = tracker;
         this.drafters = new DrafterRouter(config, tracker);
         this.channels = channels;
+        this.replicaHealth = replicaHealth;
+        RouterMetrics.replicaEjection(telemetry.meter(), config.models(), replicaHealth::isEjected);
         config.models().forEach((model, targets) -> verifiers.put(model, new RoundRobin(targets)));
-        Set<String> known = new TreeSet<>(config.knownLanguages());
-        known.addAll(languages.knownCodes());
-        this.validator = new RequestValidator(known, drafters.ids(), config.models().keySet(), config.maxDraftLength());
+        Set<String> served = new TreeSet<>(config.knownLanguages());
+        served.addAll(languages.knownCodes());
+        this.servedLanguages = Set.copyOf(served);
+        Set<String> domainNames = new TreeSet<>(config.routes().domains().keySet());
+        config.domainRules().forEach(rule -> domainNames.add(rule.domain()));
+        config.drafters().forEach(d -> domainNames.addAll(d.domains()));
+        this.routedDomains = Set.copyOf(domainNames);
+        this.validator = new RequestValidator(drafters.ids(), config.models().keySet(), config.maxDraftLength());
     }
 
     /** Server streaming: see generation.proto. */
@@ -81,17 +95,12 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
             validator.validate(request);
         } catch (StatusException e) {
             LOG.info(String.format(Locale.ROOT, "generate status=%s (%s)", e.getStatus().getCode(),
-                    e.getStatus().getDescription()));
+                    RequestRules.quote(e.getStatus().getDescription())));
             metrics.request(e.getStatus().getCode());
             responseObserver.onError(e);
             return;
         }
-        String prompt = request.getPrompt();
-        String language = request.hasLanguage() && !request.getLanguage().isEmpty()
-                ? request.getLanguage().toLowerCase(Locale.ROOT) : languages.identify(prompt);
-        String domain = request.hasDomain() && !request.getDomain().isBlank()
-                ? request.getDomain() : domains.classify(prompt);
-        Route route = new Route(language, domain);
+        Route route = new Route(language(request), domain(request));
         String model = request.hasModel() && !request.getModel().isEmpty() ? request.getModel() : config.defaultModel();
 
         Speculation speculation = request.getSpeculation();
@@ -127,18 +136,36 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
             session.setSpeculation(spec).setDrafter(DrafterEndpoint.newBuilder()
                     .setDrafterId(drafter.drafterId()).setTarget(drafter.target()));
         }
-        VerifierRelay.Plan plan = new VerifierRelay.Plan(session.build(), model, verifiers.get(model).nextOrder(),
-                route, drafter);
+        VerifierRelay.Plan plan = new VerifierRelay.Plan(session.build(), model,
+                replicaHealth.order(verifiers.get(model).nextOrder()), route, drafter);
         // The gRPC instrumentation made the Generate call's span current: the request's span is its child.
         Span span = telemetry.tracer().spanBuilder("router.generate").setParent(Context.current())
                 .setAttribute("specula.route", route.toString()).setAttribute("specula.model", model)
                 .setAttribute("specula.drafter", drafter == null ? RouterMetrics.NO_DRAFTER : drafter.drafterId())
                 .setAttribute("specula.session_id", plan.request().getSessionId()).startSpan();
+        // Route values are bounded: an unserved language is "unknown", an unrouted domain "general".
         VerifierRelay.Observed observed = new VerifierRelay.Observed(
-                metrics.request(language, domain, drafter == null ? null : drafter.drafterId()), metrics, span,
-                Context.current().with(span), telemetry);
-        new VerifierRelay((ServerCallStreamObserver<GenerateResponse>) responseObserver, plan, channels, tracker, start,
-                observed).start();
+                metrics.request(route.language(), route.domain(), drafter == null ? null : drafter.drafterId()),
+                metrics, span, Context.current().with(span), telemetry);
+        new VerifierRelay((ServerCallStreamObserver<GenerateResponse>) responseObserver, plan, channels, tracker,
+                replicaHealth, start, observed).start();
+    }
+
+    /** The request's language if served, else {@link LanguageIdentifier#UNKNOWN}; detected when not given. */
+    private String language(GenerateRequest request) {
+        if (!request.hasLanguage() || request.getLanguage().isEmpty()) {
+            return languages.identify(request.getPrompt());
+        }
+        String given = request.getLanguage().toLowerCase(Locale.ROOT);
+        return servedLanguages.contains(given) ? given : LanguageIdentifier.UNKNOWN;
+    }
+
+    /** The request's domain if it has routes or rules, else {@link Route#GENERAL}; classified when not given. */
+    private String domain(GenerateRequest request) {
+        if (!request.hasDomain() || request.getDomain().isBlank()) {
+            return domains.classify(request.getPrompt());
+        }
+        return routedDomains.contains(request.getDomain()) ? request.getDomain() : Route.GENERAL;
     }
 
     /** The tracker this service learns into. */

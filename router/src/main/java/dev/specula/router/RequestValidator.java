@@ -1,32 +1,31 @@
 package dev.specula.router;
 
 import dev.specula.proto.v1.GenerateRequest;
+import dev.specula.router.language.LanguageCodes;
 import dev.specula.rpc.RequestRules;
 import io.grpc.StatusException;
 
-import java.util.Locale;
 import java.util.Set;
 
 /**
  * Checks a GenerateRequest before anything is routed: every problem is an INVALID_ARGUMENT whose message
- * names the field, what was found and what was expected. What only the verifier knows (the model's context)
- * it checks itself, answering OUT_OF_RANGE.
+ * names the field, what was found and what was expected. Name-like fields are checked for size first, so no
+ * message repeats a large value. What only the verifier knows (the model's context) it checks itself, answering
+ * OUT_OF_RANGE. A language the router does not serve, or a domain it has no route for, is not an error: the
+ * request is routed as unknown language or general domain.
  */
 final class RequestValidator {
 
-    private final Set<String> languages;
     private final Set<String> drafters;
     private final Set<String> models;
     private final int defaultMaxDraftLength;
 
     /**
-     * @param languages             the language codes a request may name
      * @param drafters              the drafter ids a request may name
      * @param models                the model names a request may name
      * @param defaultMaxDraftLength the max_draft_length of a request that gives none
      */
-    RequestValidator(Set<String> languages, Set<String> drafters, Set<String> models, int defaultMaxDraftLength) {
-        this.languages = Set.copyOf(languages);
+    RequestValidator(Set<String> drafters, Set<String> models, int defaultMaxDraftLength) {
         this.drafters = Set.copyOf(drafters);
         this.models = Set.copyOf(models);
         this.defaultMaxDraftLength = defaultMaxDraftLength;
@@ -45,10 +44,13 @@ final class RequestValidator {
         if (request.hasSpeculation()) {
             RequestRules.speculation(request.getSpeculation(), defaultMaxDraftLength);
         }
-        if (request.hasLanguage() && !request.getLanguage().isEmpty()
-                && !languages.contains(request.getLanguage().toLowerCase(Locale.ROOT))) {
-            throw RequestRules.invalid("language: '" + request.getLanguage() + "' (expected: one of "
-                    + languages.stream().sorted().toList() + ")");
+        RequestRules.name("language", request.getLanguage());
+        RequestRules.name("domain", request.getDomain());
+        RequestRules.name("drafter", request.getDrafter());
+        RequestRules.name("model", request.getModel());
+        if (request.hasLanguage() && !request.getLanguage().isEmpty() && !LanguageCodes.isKnown(request.getLanguage())) {
+            throw RequestRules.invalid("language: '" + request.getLanguage()
+                    + "' (expected: an ISO 639-1 code such as 'de')");
         }
         if (request.hasDrafter() && !request.getDrafter().isEmpty() && !drafters.contains(request.getDrafter())) {
             throw RequestRules.invalid("drafter: '" + request.getDrafter() + "' (expected: one of "

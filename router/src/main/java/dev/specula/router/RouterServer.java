@@ -5,8 +5,19 @@ import dev.specula.router.config.RouterConfig;
 import dev.specula.router.http.OpenAiHttpServer;
 import dev.specula.rpc.ChannelPool;
 import dev.specula.router.language.LanguageIdentifier;
+import dev.specula.router.routing.ReplicaHealth;
+import dev.specula.rpc.Channels;
 import dev.specula.rpc.GrpcServer;
+import dev.specula.rpc.ProtocolLimits;
+import dev.specula.rpc.security.BearerAuthInterceptor;
+import dev.specula.rpc.security.BearerTokens;
+import dev.specula.rpc.security.ClientLimits;
+import dev.specula.rpc.security.TlsCredentials;
 import dev.specula.telemetry.Telemetry;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -14,6 +25,9 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -29,12 +43,14 @@ public final class RouterServer implements AutoCloseable {
 
     private final GrpcServer server;
     private final ChannelPool channels;
+    private final ReplicaHealth replicaHealth;
     private final GenerationServiceImpl service;
     // The HTTP API and the in-process link to the service it calls; all null without config.http().
     private final Server inProcessServer;
     private final ManagedChannel inProcessChannel;
     private final OpenAiHttpServer http;
     private final Telemetry telemetry;
+    private final TlsCredentials tls; // null: plaintext
 
     /**
      * A router whose verifier channels are plaintext ({@link dev.specula.rpc.Channels#plaintext(String)}).
@@ -59,18 +75,26 @@ public final class RouterServer implements AutoCloseable {
      */
     public RouterServer(RouterConfig config, ServerBuilder<?> builder, Function<String, ManagedChannel> channelFactory,
                         Telemetry telemetry) {
-        this(config, builder, new ChannelPool(channelFactory), telemetry);
+        this(config, builder, new ChannelPool(channelFactory), null, telemetry);
     }
 
     private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels, Telemetry telemetry) {
+        this(config, builder, channels, null, telemetry);
+    }
+
+    private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels, TlsCredentials tls,
+                         Telemetry telemetry) {
+        this.tls = tls;
         this.channels = channels;
         this.telemetry = telemetry;
         LanguageIdentifier languages = new LanguageIdentifier(config.detectLanguages(), config.fallbackLanguage(),
                 config.lowAccuracyDetection());
         AcceptanceTracker tracker = new AcceptanceTracker(config.explorationRate(), config.explorationSeed(),
                 config.initialDraftLength(), config.maxDraftLength());
-        this.service = new GenerationServiceImpl(config, languages, tracker, channels, telemetry);
-        this.server = new GrpcServer("router", telemetry.instrument(builder), service);
+        this.replicaHealth = new ReplicaHealth(config.replicaHealth(), channels::get);
+        this.service = new GenerationServiceImpl(config, languages, tracker, channels, replicaHealth, telemetry);
+        // The telemetry interceptors wrap the whole server: calls refused by the guards are counted too.
+        this.server = new GrpcServer("router", telemetry.instrument(builder), guarded(config, service));
         if (config.http() == null) {
             this.inProcessServer = null;
             this.inProcessChannel = null;
@@ -83,9 +107,46 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A router listening on {@code address} over Netty; with {@code config.tls()} its gRPC port serves TLS
+     * (client certificates as {@code clientAuth} says; messages up to ProtocolLimits.MAX_PUBLIC_MESSAGE_BYTES)
+     * and its verifier channels use TLS with the same files. The HTTP API stays plaintext (not yet TLS).
+     */
+    public static RouterServer onAddress(RouterConfig config, InetSocketAddress address) {
+        TlsCredentials tls = TlsCredentials.open(config.tls());
+        try {
+            ChannelCredentials outgoing = TlsCredentials.channelCredentials(tls);
+            return new RouterServer(config, GrpcServer.netty(address, TlsCredentials.serverCredentials(tls),
+                    ProtocolLimits.MAX_PUBLIC_MESSAGE_BYTES),
+                    new ChannelPool(target -> Channels.open(target, outgoing)), tls,
+                    Telemetry.start("router", Telemetry.hostName(), config.telemetry()));
+        } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
+            throw e;
+        }
+    }
+
     /** A Netty server builder on {@code port} (0 picks a free one), for the router process. */
     public static ServerBuilder<?> netty(int port) {
         return GrpcServer.netty(port);
+    }
+
+    /**
+     * The public service behind its guards: the bearer token first (when {@code auth} is configured), then the
+     * per-client limits. Health and reflection are added beside it by GrpcServer, unguarded, for probes.
+     */
+    private static BindableService guarded(RouterConfig config, GenerationServiceImpl service) {
+        List<ServerInterceptor> guards = new ArrayList<>();
+        if (config.limits().enabled()) {
+            guards.add(new ClientLimits(config.limits(), false));
+        }
+        if (config.auth() != null) {
+            guards.add(new BearerAuthInterceptor(BearerTokens.load(config.auth().tokensFile())));
+        }
+        // The interceptor added last runs first.
+        return () -> ServerInterceptors.intercept(service, guards);
     }
 
     /** Starts serving. */
@@ -114,6 +175,11 @@ public final class RouterServer implements AutoCloseable {
         return service.tracker();
     }
 
+    /** Which verifier replicas are ejected, for inspection. */
+    public ReplicaHealth replicaHealth() {
+        return replicaHealth;
+    }
+
     /** Blocks until the server has terminated. */
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
@@ -127,7 +193,11 @@ public final class RouterServer implements AutoCloseable {
             inProcessServer.shutdownNow();
         }
         server.shutdown(graceMillis);
+        replicaHealth.close();
         channels.close();
+        if (tls != null) {
+            tls.close();
+        }
         telemetry.close();
     }
 

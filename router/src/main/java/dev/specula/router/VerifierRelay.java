@@ -1,6 +1,7 @@
 package dev.specula.router;
 
 import dev.specula.rpc.ChannelPool;
+import dev.specula.rpc.RequestRules;
 import dev.specula.proto.v1.CommittedTokens;
 import dev.specula.proto.v1.GenerateResponse;
 import dev.specula.proto.v1.GenerationSummary;
@@ -14,6 +15,7 @@ import dev.specula.router.acceptance.Observation;
 import dev.specula.router.metrics.RequestMetrics;
 import dev.specula.router.metrics.RouterMetrics;
 import dev.specula.router.routing.DrafterRouter;
+import dev.specula.router.routing.ReplicaHealth;
 import dev.specula.router.routing.Route;
 import dev.specula.telemetry.Telemetry;
 import io.grpc.Status;
@@ -34,8 +36,8 @@ import java.util.logging.Logger;
 /**
  * Runs one request's session on the verifiers and relays it to the client: committed tokens become text
  * deltas, the verifier's summary gets the router's route, language and timings. A verifier that fails with
- * UNAVAILABLE (it went away, or could not be reached) is replaced by the next replica, which resumes from the
- * tokens already sent, so the client sees one stream without gaps or repeats. Other errors are relayed.
+ * UNAVAILABLE (it went away, or could not be reached) is ejected ({@link ReplicaHealth}) and replaced by the next
+ * replica, which resumes from the tokens already sent, so the client sees one stream without gaps or repeats. Other errors are relayed.
  * Flow control reaches through: the next verifier message is requested only when the client can take one.
  */
 final class VerifierRelay {
@@ -59,6 +61,7 @@ final class VerifierRelay {
     private final Plan plan;
     private final ChannelPool channels;
     private final AcceptanceTracker tracker;
+    private final ReplicaHealth replicaHealth;
     private final long startNanos;
     private final Observed observed;
 
@@ -79,14 +82,18 @@ final class VerifierRelay {
     private int drafted;
     private int accepted;
     private final List<Integer> draftLengths = new ArrayList<>();
+    // Over every attempt, for the tracker: the target's forward passes and the drafter's drafting time.
+    private double forwardMs;
+    private double draftingMs;
 
     VerifierRelay(ServerCallStreamObserver<GenerateResponse> client, Plan plan, ChannelPool channels,
-                  AcceptanceTracker tracker, long startNanos, Observed observed) {
+                  AcceptanceTracker tracker, ReplicaHealth replicaHealth, long startNanos, Observed observed) {
         this.client = client;
         this.observed = observed;
         this.plan = plan;
         this.channels = channels;
         this.tracker = tracker;
+        this.replicaHealth = replicaHealth;
         this.startNanos = startNanos;
         // Both handlers must be set before the service method returns.
         client.setOnCancelHandler(this::clientCancelled);
@@ -189,6 +196,8 @@ final class VerifierRelay {
                 accepted += step.getAccepted();
                 draftLengths.add(step.getDraftLength());
                 observed.metrics().step(step.getDraftLength(), step.getDrafted(), step.getAccepted());
+                forwardMs += step.getForwardMs();
+                draftingMs += step.getDraftMs();
             }
             if (committed.getTokenIdsCount() == 0 && committed.getText().isEmpty()) {
                 return;
@@ -246,6 +255,9 @@ final class VerifierRelay {
     }
 
     private void failed(String target, Status status) {
+        if (status.getCode() == Status.Code.UNAVAILABLE) {
+            replicaHealth.failed(target);
+        }
         boolean resume;
         int tokens;
         synchronized (this) {
@@ -254,11 +266,11 @@ final class VerifierRelay {
             }
             tokens = sent.size();
             resume = status.getCode() == Status.Code.UNAVAILABLE && attempt + 1 < plan.verifiers().size();
-            failures.add(target + " (" + status.getCode() + ": " + status.getDescription() + ")");
+            failures.add(target + " (" + status.getCode() + ": " + RequestRules.quote(status.getDescription()) + ")");
         }
         if (resume) {
             LOG.log(Level.WARNING, "verifier {0} failed after {1} tokens ({2}); resuming on the next replica",
-                    new Object[] {target, tokens, status});
+                    new Object[] {target, tokens, status.getCode() + ": " + RequestRules.quote(status.getDescription())});
             nextAttempt();
         } else if (status.getCode() == Status.Code.UNAVAILABLE) {
             fail(target, Status.UNAVAILABLE.withDescription("model '" + plan.model()
@@ -288,10 +300,16 @@ final class VerifierRelay {
             finished = true;
             summary = summarize(target, fromVerifier);
         }
+        replicaHealth.succeeded(target);
         if (plan.drafter() != null && summary.getCompletionTokens() > 0) {
+            double costRatio;
+            synchronized (this) {
+                costRatio = Observation.costRatio(draftingMs, summary.getDraftedTokens(), forwardMs,
+                        summary.getVerificationSteps());
+            }
             tracker.record(plan.route(), plan.drafter().drafterId(), new Observation(
                     Math.clamp(summary.getAcceptanceRate(), 0, 1), Math.max(0, summary.getMeanAcceptedLength()),
-                    summary.getTokensPerSecond(), summary.getDraftLengthsList()));
+                    costRatio, summary.getDraftLengthsList()));
         }
         observed.metrics().finished(summary.getPromptTokens(), summary.getTotalTimeMs() / 1000);
         observed.span().setAttribute("specula.completion_tokens", summary.getCompletionTokens())
@@ -352,7 +370,7 @@ final class VerifierRelay {
             }
             LOG.info(String.format(Locale.ROOT, "generate route=%s drafter=%s verifier=%s tokens=%d status=%s%s",
                     plan.route(), drafter, verifier, tokens, status.getCode(),
-                    status.getDescription() == null ? "" : " (" + status.getDescription() + ")"));
+                    status.getDescription() == null ? "" : " (" + RequestRules.quote(status.getDescription()) + ")"));
             return;
         }
         LOG.info(String.format(Locale.ROOT,

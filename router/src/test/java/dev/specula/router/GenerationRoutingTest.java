@@ -119,26 +119,33 @@ class GenerationRoutingTest extends ScriptedMeshTest {
     }
 
     @Test
-    void generate_routeWithTwoCandidates_learnsToPreferTheDrafterWithHigherGoodput() throws IOException {
+    void generate_routeWithTwoCandidates_learnsToPreferTheDrafterTheTargetAcceptsMore() throws IOException {
         RouterConfig config = RouterConfig.builder().model("tiny", a)
-                .drafter(DrafterConfig.of("slow", "slow:1")).drafter(DrafterConfig.of("fast", "fast:1"))
-                .routes(new RoutesConfig(List.of("slow", "fast"), null, null))
+                .drafter(DrafterConfig.of("weak", "weak:1")).drafter(DrafterConfig.of("aligned", "aligned:1"))
+                .routes(new RoutesConfig(List.of("weak", "aligned"), null, null))
                 .explorationRate(0.1).explorationSeed(3).build();
         harness = new RouterHarness(Map.of(a, verifierA), config);
-        verifierA.stallByDrafter.put("slow", 40L); // goodput: ~75 tok/s against thousands
+        // Steps of 3 drafts, a target step 10 ms, a block 3 ms: the aligned drafter gets 2 of 3 accepted
+        // (expected speedup 3 / 1.3), the weak one none (1 / 1.3). The aligned one's sessions are also made
+        // slower end to end (a 40 ms stall before streaming): end-to-end tokens/s would pick the weak one.
+        verifierA.scriptByDrafter.put("aligned", ScriptedVerifier.Script.speculates(4, 3, 2, 10, 3));
+        verifierA.scriptByDrafter.put("weak", ScriptedVerifier.Script.speculates(12, 3, 0, 10, 3));
+        verifierA.stallByDrafter.put("aligned", 40L);
 
         List<String> chosen = new ArrayList<>();
-        for (int i = 0; i < 14; i++) {
+        for (int i = 0; i < 50; i++) {
             harness.generate(request("Once upon a time").build());
             chosen.add(verifierA.requests.getLast().getDrafter().getDrafterId());
         }
 
-        assertThat(chosen.subList(0, 2)).as("each candidate tried once, in preference order").containsExactly("slow", "fast");
-        assertThat(chosen.subList(4, 14).stream().filter("fast"::equals).count()).isGreaterThanOrEqualTo(8);
-        assertThat(harness.router.tracker().stats(new dev.specula.router.routing.Route("en", "general"), "fast")
-                .orElseThrow().tokensPerSecond())
-                .isGreaterThan(harness.router.tracker().stats(new dev.specula.router.routing.Route("en", "general"), "slow")
-                        .orElseThrow().tokensPerSecond());
+        assertThat(chosen.subList(0, 2)).as("each candidate tried once, in preference order").containsExactly("weak", "aligned");
+        assertThat(chosen.subList(2, 50).stream().filter("aligned"::equals).count())
+                .as("chosen after the first two: " + chosen).isGreaterThanOrEqualTo(43); // 90 % of 48
+        dev.specula.router.routing.Route route = new dev.specula.router.routing.Route("en", "general");
+        assertThat(harness.router.tracker().stats(route, "aligned").orElseThrow().expectedSpeedup())
+                .isCloseTo(3 / 1.3, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(harness.router.tracker().stats(route, "weak").orElseThrow().draftCostRatio())
+                .isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-9));
     }
 
     @Test

@@ -52,7 +52,7 @@ class GenerationServiceTest extends ScriptedMeshTest {
                 Arguments.of("speculation.draft_length: 17", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSpeculation(Speculation.newBuilder().setDraftLength(17).setMaxDraftLength(16))),
                 Arguments.of("speculation.max_draft_length: 17", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSpeculation(Speculation.newBuilder().setMaxDraftLength(17))),
                 Arguments.of("speculation.draft_length: 6 (expected: at most max_draft_length = 4)", (UnaryOperator<GenerateRequest.Builder>) r -> r.setSpeculation(Speculation.newBuilder().setDraftLength(6).setMaxDraftLength(4))),
-                Arguments.of("language: 'xx' (expected: one of [de, en, es, fr, ja, ru, zh])", (UnaryOperator<GenerateRequest.Builder>) r -> r.setLanguage("xx")),
+                Arguments.of("language: 'xx' (expected: an ISO 639-1 code such as 'de')", (UnaryOperator<GenerateRequest.Builder>) r -> r.setLanguage("xx")),
                 Arguments.of("drafter: 'nope'", (UnaryOperator<GenerateRequest.Builder>) r -> r.setDrafter("nope")),
                 Arguments.of("model: 'gpt-9'", (UnaryOperator<GenerateRequest.Builder>) r -> r.setModel("gpt-9")));
     }

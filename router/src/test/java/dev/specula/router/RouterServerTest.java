@@ -86,4 +86,50 @@ class RouterServerTest {
             verifier.shutdownNow();
         }
     }
+
+    @Test
+    void auth_tokenRequiredOnGenerate_healthOpen_limitPerClient(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Server verifier = NettyServerBuilder.forPort(0).addService(new CountingVerifier()).build().start();
+        java.nio.file.Path tokens = java.nio.file.Files.writeString(dir.resolve("tokens"), "alice secret-a\n");
+        RouterConfig config = RouterConfig.builder().port(0).model("m", "localhost:" + verifier.getPort())
+                .lowAccuracyDetection(true).auth(new dev.specula.rpc.security.AuthConfig(tokens))
+                .limits(new dev.specula.rpc.security.ClientLimitsConfig(0, 2, 100, 600)).build();
+        try (RouterServer router = RouterServer.onAddress(config, new java.net.InetSocketAddress("127.0.0.1", 0)).start()) {
+            ManagedChannel channel = Channels.plaintext("localhost:" + router.port());
+            try {
+                assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+                GenerateRequest request = GenerateRequest.newBuilder().setPrompt("Hello there").setMaxTokens(3).build();
+                for (String header : new String[] {null, "Bearer secret-wrong"}) {
+                    io.grpc.Metadata headers = new io.grpc.Metadata();
+                    if (header != null) {
+                        headers.put(dev.specula.rpc.security.BearerAuthInterceptor.AUTHORIZATION, header);
+                    }
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> GenerationServiceGrpc.newBlockingStub(channel)
+                                    .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
+                                    .generate(request).forEachRemaining(r -> { }))
+                            .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+                                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+                                assertThat(e.getStatus().getDescription()).doesNotContain("secret");
+                            });
+                }
+                io.grpc.Metadata alice = new io.grpc.Metadata();
+                alice.put(dev.specula.rpc.security.BearerAuthInterceptor.AUTHORIZATION, "Bearer secret-a");
+                GenerationServiceGrpc.GenerationServiceBlockingStub stub = GenerationServiceGrpc.newBlockingStub(channel)
+                        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(alice));
+                List<GenerateResponse> responses = new ArrayList<>();
+                stub.generate(request).forEachRemaining(responses::add);
+                assertThat(responses.getLast().getSummary().getCompletionTokens()).isEqualTo(3);
+                stub.generate(request).forEachRemaining(r -> { });
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.generate(request).forEachRemaining(r -> { }))
+                        .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
+                                .isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED));
+            } finally {
+                Channels.close(channel);
+            }
+        } finally {
+            verifier.shutdownNow();
+        }
+    }
 }

@@ -53,6 +53,35 @@ public final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceI
             return new Script(messages, summary, null);
         }
 
+        /**
+         * Streams {@code steps} verification steps of {@code draftLength} drafts with {@code accepted} of them
+         * accepted, each timed as the verifier reports it ({@code forwardMs} of the target, {@code draftMs} of
+         * the drafter), then a summary counting them. Token ids count up from 1.
+         */
+        public static Script speculates(int steps, int draftLength, int accepted, double forwardMs, double draftMs) {
+            List<CommittedTokens> messages = new ArrayList<>();
+            int token = 1;
+            for (int s = 0; s < steps; s++) {
+                int[] committed = new int[accepted + 1];
+                for (int i = 0; i < committed.length; i++) {
+                    committed[i] = token++;
+                }
+                CommittedTokens message = ScriptedVerifier.committed(committed, draftLength, accepted);
+                messages.add(message.toBuilder().setStep(message.getStep().toBuilder()
+                        .setForwardMs(forwardMs).setDraftMs(draftMs)).build());
+            }
+            int tokens = token - 1;
+            GenerationSummary summary = GenerationSummary.newBuilder()
+                    .setPromptTokens(5).setCompletionTokens(tokens).setVerificationSteps(steps)
+                    .setDraftedTokens(draftLength * steps).setAcceptedTokens(accepted * steps)
+                    .setAcceptanceRate((double) accepted / draftLength)
+                    .setMeanAcceptedLength(accepted + 1)
+                    .addAllDraftLengths(java.util.Collections.nCopies(steps, draftLength))
+                    .setVerifierId("scripted-verifier")
+                    .build();
+            return new Script(messages, summary, null);
+        }
+
         /** Streams {@code steps}, then fails with {@code status}. */
         public static Script failsAfter(Status status, int[]... steps) {
             List<CommittedTokens> messages = new ArrayList<>();
@@ -92,6 +121,8 @@ public final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceI
     public final AtomicInteger cancellations = new AtomicInteger();
     /** Milliseconds to stall before streaming, per drafter id: a drafter that makes sessions slow. */
     final java.util.Map<String, Long> stallByDrafter = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The script of sessions that ask for a drafter id, in place of the common one. */
+    final java.util.Map<String, Script> scriptByDrafter = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Script script;
 
     public ScriptedVerifier(Script script) {
@@ -115,7 +146,7 @@ public final class ScriptedVerifier extends VerifierServiceGrpc.VerifierServiceI
         requests.add(request);
         ServerCallStreamObserver<OpenSessionResponse> observer = (ServerCallStreamObserver<OpenSessionResponse>) responseObserver;
         observer.setOnCancelHandler(cancellations::incrementAndGet);
-        Script current = script;
+        Script current = scriptByDrafter.getOrDefault(request.getDrafter().getDrafterId(), script);
         long stall = stallByDrafter.getOrDefault(request.getDrafter().getDrafterId(), 0L);
         if (stall > 0) {
             try {

@@ -2,6 +2,7 @@ package dev.specula.verifier;
 
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.ConfigFiles;
+import dev.specula.rpc.security.TlsConfig;
 import dev.specula.telemetry.TelemetryConfig;
 
 import java.nio.file.Path;
@@ -19,18 +20,25 @@ import java.util.Objects;
  * @param tokenizer            the tokenizer file a llama2.c {@code .bin} needs; optional for GGUF (replaces the
  *                             one in its metadata)
  * @param backend              the compute backend, {@code "vector"} (default) or {@code "naive"}
- * @param maxSessions          sessions served at once, >= 1; more are refused with RESOURCE_EXHAUSTED; default 64
+ * @param maxSessions          sessions served at once, >= 1; more wait in the admission queue; default 64
  * @param blockDeadlineMs      how long a session waits for a valid block before it gives up on its drafter and
  *                             decodes plainly, > 0; default 1000
  * @param defaultMaxTokens     tokens generated when a request names no max_tokens (capped by the context),
  *                             >= 1; default 256
  * @param drafterOpenTimeoutMs how long a session waits for a drafter's {@code ready}, > 0; default 2000
+ * @param maxQueuedSessions    sessions that may wait, first come first served, for one of the {@code maxSessions},
+ *                             >= 0; a session over that is refused at once with RESOURCE_EXHAUSTED; default 64
+ * @param maxQueueWaitMs       how long a session may wait in that queue (never past its call's deadline) before
+ *                             RESOURCE_EXHAUSTED, >= 0; default 10000
+ * @param tls                  TLS of its port and of its channels to drafters ({@code tls:}); null (the default)
+ *                             means plaintext
  * @param telemetry            metrics and traces (the {@code telemetry:} section); {@link TelemetryConfig#OFF}
  *                             when absent
  */
 public record VerifierConfig(String id, int port, String modelName, Path model, Path tokenizer, String backend,
                              int maxSessions, long blockDeadlineMs, int defaultMaxTokens,
-                             long drafterOpenTimeoutMs, TelemetryConfig telemetry) {
+                             long drafterOpenTimeoutMs, int maxQueuedSessions, long maxQueueWaitMs,
+                             TlsConfig tls, TelemetryConfig telemetry) {
 
     public VerifierConfig {
         if (id == null || id.isBlank()) {
@@ -59,6 +67,12 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
             throw new IllegalArgumentException("drafterOpenTimeoutMs: " + drafterOpenTimeoutMs + " (expected: > 0)");
         }
         telemetry = telemetry == null ? TelemetryConfig.OFF : telemetry;
+        if (maxQueuedSessions < 0) {
+            throw new IllegalArgumentException("maxQueuedSessions: " + maxQueuedSessions + " (expected: >= 0)");
+        }
+        if (maxQueueWaitMs < 0) {
+            throw new IllegalArgumentException("maxQueueWaitMs: " + maxQueueWaitMs + " (expected: >= 0)");
+        }
     }
 
     /** A builder with every default, for the target model {@code model}. */
@@ -85,7 +99,8 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
     /** The file's fields as written, absent ones null. */
     private record Fields(String id, Integer port, String modelName, String model, String tokenizer, String backend,
                           Integer maxSessions, Long blockDeadlineMs, Integer defaultMaxTokens,
-                          Long drafterOpenTimeoutMs, TelemetryConfig.Fields telemetry) {
+                          Long drafterOpenTimeoutMs, Integer maxQueuedSessions, Long maxQueueWaitMs,
+                          TlsConfig.Fields tls, TelemetryConfig.Fields telemetry) {
 
         VerifierConfig toConfig(Path dir) {
             if (model == null) {
@@ -119,6 +134,15 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
             if (drafterOpenTimeoutMs != null) {
                 b.drafterOpenTimeoutMs(drafterOpenTimeoutMs);
             }
+            if (maxQueuedSessions != null) {
+                b.maxQueuedSessions(maxQueuedSessions);
+            }
+            if (maxQueueWaitMs != null) {
+                b.maxQueueWaitMs(maxQueueWaitMs);
+            }
+            if (tls != null) {
+                b.tls(tls.toConfig("tls", dir));
+            }
             if (telemetry != null) {
                 b.telemetry(telemetry.toConfig());
             }
@@ -138,6 +162,9 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
         private long blockDeadlineMs = 1000;
         private int defaultMaxTokens = 256;
         private long drafterOpenTimeoutMs = 2000;
+        private int maxQueuedSessions = 64;
+        private long maxQueueWaitMs = 10_000;
+        private TlsConfig tls;
         private TelemetryConfig telemetry = TelemetryConfig.OFF;
 
         private Builder(Path model) {
@@ -198,16 +225,34 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
             return this;
         }
 
+        /** See {@link VerifierConfig#maxQueuedSessions()}. */
+        public Builder maxQueuedSessions(int maxQueuedSessions) {
+            this.maxQueuedSessions = maxQueuedSessions;
+            return this;
+        }
+
+        /** See {@link VerifierConfig#maxQueueWaitMs()}. */
+        public Builder maxQueueWaitMs(long maxQueueWaitMs) {
+            this.maxQueueWaitMs = maxQueueWaitMs;
+            return this;
+        }
+
         /** See {@link VerifierConfig#drafterOpenTimeoutMs()}. */
         public Builder drafterOpenTimeoutMs(long drafterOpenTimeoutMs) {
             this.drafterOpenTimeoutMs = drafterOpenTimeoutMs;
             return this;
         }
 
+        /** See {@link VerifierConfig#tls()}. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** The validated configuration. */
         public VerifierConfig build() {
             return new VerifierConfig(id, port, modelName, model, tokenizer, backend, maxSessions, blockDeadlineMs,
-                    defaultMaxTokens, drafterOpenTimeoutMs, telemetry);
+                    defaultMaxTokens, drafterOpenTimeoutMs, maxQueuedSessions, maxQueueWaitMs, tls, telemetry);
         }
     }
 }

@@ -10,8 +10,12 @@ import dev.specula.engine.model.Transformer;
 import dev.specula.engine.tokenizer.Tokenizer;
 import dev.specula.engine.tokenizer.VocabularyFingerprint;
 import dev.specula.proto.v1.DescribeModelResponse;
+import dev.specula.rpc.Channels;
 import dev.specula.rpc.GrpcServer;
+import dev.specula.rpc.security.TlsCredentials;
+import io.grpc.ChannelCredentials;
 import dev.specula.rpc.ProtocolLimits;
+import dev.specula.rpc.ServerHealth;
 import dev.specula.verifier.draftlength.ForwardTimings;
 import dev.specula.verifier.drafter.DrafterPool;
 import dev.specula.telemetry.Telemetry;
@@ -23,6 +27,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -48,10 +53,14 @@ public final class VerifierServer implements AutoCloseable {
     private final ModelFile file;
     private final Transformer model;
     private final ForwardBatcher batcher;
+    private final ForwardTimings timings;
     private final DrafterPool drafters;
     private final VerifierServiceImpl service;
     private final GrpcServer server;
     private final Telemetry telemetry;
+    // Not ready until started; NOT_SERVING once a forward pass fails or shutdown begins.
+    private final ServerHealth health = new ServerHealth();
+    private final TlsCredentials tls; // null: plaintext
 
     /** A verifier on {@code builder} whose drafter channels are plaintext ({@code Channels.plaintext}). */
     public VerifierServer(VerifierConfig config, ServerBuilder<?> builder) {
@@ -75,11 +84,17 @@ public final class VerifierServer implements AutoCloseable {
     public VerifierServer(VerifierConfig config, ServerBuilder<?> builder,
                           Function<String, ManagedChannel> drafterChannels, CircuitBreakerConfig breaker,
                           Telemetry telemetry) {
-        this(config, builder, new DrafterPool(drafterChannels, breaker), telemetry);
+        this(config, builder, new DrafterPool(drafterChannels, breaker), null, telemetry);
     }
 
     private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters, Telemetry telemetry) {
+        this(config, builder, drafters, null, telemetry);
+    }
+
+    private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters, TlsCredentials tls,
+                           Telemetry telemetry) {
         this.config = config;
+        this.tls = tls;
         this.drafters = drafters;
         this.telemetry = telemetry;
         try {
@@ -97,22 +112,42 @@ public final class VerifierServer implements AutoCloseable {
         }
         // The gauges read the service and the batcher when collected, after both exist.
         VerifierMetrics metrics = new VerifierMetrics(telemetry.meter(), this::activeSessions, this::queuedForwards,
-                this::cachedTokens, drafters.breakers());
+                this::cachedTokens, this::queuedSessions, drafters.breakers());
         this.batcher = new ForwardBatcher(model, "verifier-batcher", metrics::batch);
-        ForwardTimings timings = new ForwardTimings(ProtocolLimits.maxVerificationRows());
+        this.timings = new ForwardTimings(ProtocolLimits.maxVerificationRows(), config.maxSessions());
         warmUp(timings);
         SessionResources resources = new SessionResources(config.id(), config.modelName(), model,
                 file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()),
                 ByteString.copyFrom(VocabularyFingerprint.tokenDigests(file.tokenizer())), batcher, drafters, timings,
-                config.blockDeadlineMs(), config.drafterOpenTimeoutMs(), telemetry, metrics);
-        this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.defaultMaxTokens(),
-                describe(config.modelName(), file));
-        this.server = new GrpcServer("verifier", telemetry.instrument(builder), service);
+                config.blockDeadlineMs(), config.drafterOpenTimeoutMs(), health, telemetry, metrics);
+        this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.maxQueuedSessions(),
+                config.maxQueueWaitMs(), config.defaultMaxTokens(), describe(config.modelName(), file));
+        this.server = new GrpcServer("verifier", telemetry.instrument(builder), health, service);
     }
 
-    /** A verifier listening on {@code config.port()} over Netty. */
+    /** A verifier listening on {@code config.port()} over Netty, with {@code config.tls()}. */
     public static VerifierServer onPort(VerifierConfig config) {
-        return new VerifierServer(config, GrpcServer.netty(config.port()));
+        return onAddress(config, new InetSocketAddress(config.port()));
+    }
+
+    /**
+     * A verifier listening on {@code address} over Netty; with {@code config.tls()} its port serves TLS (client
+     * certificates as {@code clientAuth} says) and its drafter channels use TLS with the same files.
+     */
+    public static VerifierServer onAddress(VerifierConfig config, InetSocketAddress address) {
+        TlsCredentials tls = TlsCredentials.open(config.tls());
+        try {
+            ChannelCredentials outgoing = TlsCredentials.channelCredentials(tls);
+            return new VerifierServer(config, GrpcServer.netty(address, TlsCredentials.serverCredentials(tls),
+                    ProtocolLimits.MAX_INTERNAL_MESSAGE_BYTES),
+                    new DrafterPool(target -> Channels.open(target, outgoing), DrafterPool.DEFAULT_BREAKER), tls,
+                    Telemetry.start("verifier", config.id(), config.telemetry()));
+        } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
+            throw e;
+        }
     }
 
     /** Starts serving. */
@@ -120,7 +155,8 @@ public final class VerifierServer implements AutoCloseable {
         server.start();
         LOG.info("verifier " + config.id() + " serving " + config.modelName() + " (" + config.model().getFileName()
                 + ", context " + model.config().contextLength() + ", backend " + config.backend() + ") on port "
-                + server.port() + ", at most " + config.maxSessions() + " sessions");
+                + server.port() + ", at most " + config.maxSessions() + " sessions (" + config.maxQueuedSessions()
+                + " more may wait up to " + config.maxQueueWaitMs() + " ms)");
         return this;
     }
 
@@ -159,6 +195,11 @@ public final class VerifierServer implements AutoCloseable {
         return batcher;
     }
 
+    /** The measured forward-pass times the draft-length policy decides from. */
+    public ForwardTimings timings() {
+        return timings;
+    }
+
     /** The drafter channels and breakers. */
     public DrafterPool drafters() {
         return drafters;
@@ -169,15 +210,32 @@ public final class VerifierServer implements AutoCloseable {
         server.awaitTermination();
     }
 
-    /** Graceful: stops the sessions, the server, then the drafter channels, the batcher and the model. */
+    /** Sessions waiting in the admission queue now. */
+    public int queuedSessions() {
+        return service.queuedSessions();
+    }
+
+    /** What its health service answers. */
+    public ServerHealth health() {
+        return health;
+    }
+
+    /**
+     * Graceful: reports not ready, stops the sessions, the server, then the drafter channels, the batcher and the
+     * model.
+     */
     @Override
     public void close() {
+        health.draining();
         service.shutdown(5_000);
         server.shutdown(2_000);
         drafters.close();
         batcher.close();
         model.backend().close();
         file.close();
+        if (tls != null) {
+            tls.close();
+        }
         telemetry.close();
     }
 
@@ -199,7 +257,7 @@ public final class VerifierServer implements AutoCloseable {
                     Arrays.fill(tokens, token);
                     long t0 = System.nanoTime();
                     batcher.submit(s, tokens, true).join();
-                    timings.record(n, (System.nanoTime() - t0) / 1e6);
+                    timings.record(1, n, (System.nanoTime() - t0) / 1e6);
                 }
             }
         }

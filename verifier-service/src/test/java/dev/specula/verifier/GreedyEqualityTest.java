@@ -131,6 +131,7 @@ class GreedyEqualityTest {
     void autoMode_hopelessDrafter_policyClosesStreamAndGoesPlain() throws InterruptedException {
         ScriptedDrafter hopeless = new ScriptedDrafter(Proposer.uniform(TestTargets.TINY.vocabSize()));
         String target = harness.addDrafter(hopeless);
+        harness.priceVerification(1); // memory bound: with the prior acceptance, opening the drafter pays
         String prompt = "The quick brown fox";
         GenerationResult expected = reference.generate(prompt, MAX_TOKENS, SamplingParams.greedy());
         SessionResult r = harness.run(request(prompt, target, SpeculationMode.SPECULATION_MODE_AUTO, 4));

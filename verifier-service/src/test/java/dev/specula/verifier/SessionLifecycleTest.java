@@ -133,7 +133,7 @@ class SessionLifecycleTest {
     @Test
     void sessionLimit_reached_resourceExhaustedThenServesAgain() throws Exception {
         try (VerifierHarness small = new VerifierHarness(VerifierConfig.builder(model).backend("naive")
-                .maxSessions(1).blockDeadlineMs(10_000).build())) {
+                .maxSessions(1).maxQueuedSessions(0).blockDeadlineMs(10_000).build())) {
             ScriptedDrafter stall = new ScriptedDrafter(Proposer.oracle(reference.model()),
                     ScriptedDrafter.Fault.STALL, 0, false);
             String target = small.addDrafter(stall);

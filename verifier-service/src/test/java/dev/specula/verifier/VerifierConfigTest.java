@@ -50,9 +50,12 @@ class VerifierConfigTest {
                 blockDeadlineMs: 250
                 defaultMaxTokens: 100
                 drafterOpenTimeoutMs: 700
+                maxQueuedSessions: 5
+                maxQueueWaitMs: 1500
                 """));
         assertThat(c).isEqualTo(new VerifierConfig("v-1", 6000, "stories", Path.of("/abs/stories260K.bin"),
-                dir.toAbsolutePath().resolve("tok512.bin"), "naive", 3, 250, 100, 700, TelemetryConfig.OFF));
+                dir.toAbsolutePath().resolve("tok512.bin"), "naive", 3, 250, 100, 700, 5, 1500, null,
+                TelemetryConfig.OFF));
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Volume;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 
 import java.io.IOException;
@@ -144,6 +145,23 @@ final class ContainerMesh implements AutoCloseable {
                 throw new IllegalStateException(name + ": not listening " + START_TIMEOUT + " after the restart");
             }
             Thread.sleep(500);
+        }
+    }
+
+    /**
+     * Runs {@code command} once in a container of the image on the mesh's network, in place of the image's
+     * entry point (as the Helm chart's test pod does), and returns its output; fails unless it exits with 0.
+     */
+    String runOnce(List<String> command) {
+        try (GenericContainer<?> once = new GenericContainer<>(IMAGE)
+                .withNetwork(network)
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withEntrypoint(command.toArray(String[]::new)).withCmd(List.of());
+                    cmd.getHostConfig().withReadonlyRootfs(true).withTmpFs(Map.of("/tmp", "rw,size=64m"));
+                })
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(START_TIMEOUT))) {
+            once.start();
+            return once.getLogs();
         }
     }
 

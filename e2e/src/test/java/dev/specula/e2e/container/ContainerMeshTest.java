@@ -42,9 +42,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ContainerMeshTest {
 
     /** Requests in flight when a container is killed. */
-    private static final int CONCURRENT = 4;
+    private static final int CONCURRENT = 12;
     private static final int MAX_TOKENS = 48;
-    private static final List<String> PROMPTS = DemoPrompts.ALL.stream().limit(2).map(DemoPrompts.Prompt::text).toList();
+    private static final List<String> PROMPTS = DemoPrompts.ALL.stream().limit(4).map(DemoPrompts.Prompt::text).toList();
 
     private static ContainerMesh mesh;
     private static MeshClient client;
@@ -120,6 +120,17 @@ class ContainerMeshTest {
             Thread.sleep(1_000);
         }
         assertThat(served).as("verifiers that served, in order\n" + mesh.logs("router")).contains("verifier-1");
+    }
+
+    @Test
+    @Order(5)
+    void helmTestPodCommand_againstTheMesh_exitsWithACompletion() {
+        // The command of helm/specula/templates/tests/test-generate.yaml, against this mesh's router.
+        String output = mesh.runOnce(List.of("/opt/java/bin/java", "--enable-native-access=ALL-UNNAMED",
+                "-cp", "/opt/specula/classes:/opt/specula/lib/*", "dev.specula.cli.SpeculaMain",
+                "client", "--target", "router:50051", "--prompt", "Debian is", "--max-tokens", "8"));
+
+        assertThat(output).as(output).contains("8 tokens,").contains("finish max_tokens");
     }
 
     /** CONCURRENT requests (the prompts in turn); {@code fault} runs once, at the first streamed token. */

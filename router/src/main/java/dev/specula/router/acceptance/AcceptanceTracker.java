@@ -10,11 +10,13 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * Learns, per route and drafter, measured acceptance and goodput from finished sessions, and chooses among a
- * route's candidate drafters: epsilon-greedy on goodput (tokens per second as the client saw them). Each
+ * Learns, per route and drafter, what the verifier measured of finished sessions (acceptance, mean accepted
+ * length, the drafter's cost per token against the target's), and chooses among a route's candidate drafters:
+ * epsilon-greedy on {@link Observation#expectedSpeedup() expected speedup}. Not on end-to-end tokens per
+ * second: that swings with the machine's load and the prompt far more than between two drafters. Each
  * candidate is tried once before any is preferred; after that, with probability {@code explorationRate} a
  * uniformly random candidate is chosen (so a drafter that got better, or was unlucky, is measured again),
- * otherwise the one with the highest goodput, ties going to the earlier candidate. The random stream has a
+ * otherwise the one with the highest expected speedup, ties going to the earlier candidate. The random stream has a
  * fixed seed, so a run repeats. Safe to share between threads.
  */
 public final class AcceptanceTracker {
@@ -74,12 +76,12 @@ public final class AcceptanceTracker {
             return candidates.get(random.nextInt(candidates.size()));
         }
         String best = candidates.getFirst();
-        double bestGoodput = stats.get(new Key(route, best)).tokensPerSecond();
+        double bestSpeedup = stats.get(new Key(route, best)).expectedSpeedup();
         for (String candidate : candidates) {
-            double goodput = stats.get(new Key(route, candidate)).tokensPerSecond();
-            if (goodput > bestGoodput) {
+            double speedup = stats.get(new Key(route, candidate)).expectedSpeedup();
+            if (speedup > bestSpeedup) {
                 best = candidate;
-                bestGoodput = goodput;
+                bestSpeedup = speedup;
             }
         }
         return best;
@@ -92,13 +94,14 @@ public final class AcceptanceTracker {
         double settled = observation.settledDraftLength();
         if (old == null) {
             stats.put(key, new DrafterStats(1, observation.acceptanceRate(), observation.meanAcceptedLength(),
-                    observation.tokensPerSecond(), settled));
+                    observation.draftCostRatio(), observation.expectedSpeedup(), settled));
             return;
         }
         stats.put(key, new DrafterStats(old.sessions() + 1,
                 ema(old.acceptanceRate(), observation.acceptanceRate()),
                 ema(old.meanAcceptedLength(), observation.meanAcceptedLength()),
-                ema(old.tokensPerSecond(), observation.tokensPerSecond()),
+                ema(old.draftCostRatio(), observation.draftCostRatio()),
+                ema(old.expectedSpeedup(), observation.expectedSpeedup()),
                 settled == 0 ? old.draftLength() : old.draftLength() == 0 ? settled : ema(old.draftLength(), settled)));
     }
 
@@ -116,6 +119,15 @@ public final class AcceptanceTracker {
             return initialDraftLength;
         }
         return (int) Math.max(1, Math.min(maxDraftLength, Math.round(s.draftLength())));
+    }
+
+    /**
+     * How many (route, drafter) pairs have statistics. Routes are built from configured languages and domains
+     * only (an unserved language is "unknown", an unrouted domain "general"), so this is bounded by the
+     * configuration, whatever clients send.
+     */
+    public synchronized int size() {
+        return stats.size();
     }
 
     /** What has been measured for {@code drafterId} on {@code route}, if anything. */

@@ -6,9 +6,10 @@ package dev.specula.router.acceptance;
  * @param sessions           sessions observed
  * @param acceptanceRate     EMA of the acceptance rate
  * @param meanAcceptedLength EMA of the mean accepted length
- * @param tokensPerSecond    EMA of the goodput, completion tokens per second
+ * @param draftCostRatio     EMA of the drafter's cost per drafted token in target steps
+ * @param expectedSpeedup    EMA of {@link Observation#expectedSpeedup()}, what the tracker ranks drafters by
  * @param draftLength        EMA of the draft length the verifier settled on; 0 when it never drafted
  */
 public record DrafterStats(long sessions, double acceptanceRate, double meanAcceptedLength,
-                           double tokensPerSecond, double draftLength) {
+                           double draftCostRatio, double expectedSpeedup, double draftLength) {
 }

@@ -1,2 +1,2 @@
-/** What the router learns across requests: measured acceptance and goodput per route and drafter. */
+/** What the router learns across requests: measured acceptance and drafting cost per route and drafter. */
 package dev.specula.router.acceptance;

@@ -2,6 +2,9 @@ package dev.specula.router.config;
 
 import dev.specula.rpc.ConfigFiles;
 import dev.specula.rpc.ProtocolLimits;
+import dev.specula.rpc.security.AuthConfig;
+import dev.specula.rpc.security.ClientLimitsConfig;
+import dev.specula.rpc.security.TlsConfig;
 import dev.specula.telemetry.TelemetryConfig;
 
 import java.nio.file.Files;
@@ -40,6 +43,13 @@ import java.util.Set;
  *                             route (epsilon-greedy); in [0, 1], default 0.1
  * @param explorationSeed      the seed of that choice, so that runs repeat; default 0
  * @param http                 the OpenAI-compatible HTTP API; null (the default) means no HTTP port
+ * @param replicaHealth        ejection of verifier replicas that fail to connect or answer; default
+ *                             {@link ReplicaHealthConfig#DEFAULT}
+ * @param tls                  TLS of the public gRPC port and of the channels to verifiers (same files, client
+ *                             certificate presented); null (the default) means plaintext
+ * @param auth                 bearer tokens the public gRPC API requires ({@code auth.tokensFile}); null (the
+ *                             default) means none. Not yet enforced on the HTTP API, so both may not be configured
+ * @param limits               per-client limits of the public gRPC API; default none
  * @param telemetry            metrics and traces (the {@code telemetry:} section); {@link TelemetryConfig#OFF}
  *                             when absent
  */
@@ -47,7 +57,9 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
                            List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                            List<String> detectLanguages, String fallbackLanguage, boolean lowAccuracyDetection,
                            int initialDraftLength, int maxDraftLength, double explorationRate,
-                           long explorationSeed, HttpConfig http, TelemetryConfig telemetry) {
+                           long explorationSeed, HttpConfig http, TlsConfig tls,
+                           AuthConfig auth, ClientLimitsConfig limits, ReplicaHealthConfig replicaHealth,
+                           TelemetryConfig telemetry) {
 
     /** The port a router listens on by default. */
     public static final int DEFAULT_PORT = 50051;
@@ -132,6 +144,13 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         if (!(explorationRate >= 0 && explorationRate <= 1)) {
             throw new IllegalArgumentException("explorationRate: " + explorationRate + " (expected: 0..1)");
         }
+        replicaHealth = replicaHealth == null ? ReplicaHealthConfig.DEFAULT : replicaHealth;
+        if (auth != null && http != null) {
+            // The HTTP API does not check tokens yet: serving it would let every client around the tokens.
+            throw new IllegalArgumentException("auth: not supported together with http (expected: one of them; the "
+                    + "HTTP API does not check bearer tokens yet)");
+        }
+        limits = limits == null ? ClientLimitsConfig.OFF : limits;
     }
 
     private static void checkIds(String field, List<String> list, Set<String> ids, boolean mayBeEmpty) {
@@ -210,6 +229,10 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         private double explorationRate = 0.1;
         private long explorationSeed;
         private HttpConfig http;
+        private ReplicaHealthConfig replicaHealth;
+        private TlsConfig tls;
+        private AuthConfig auth;
+        private ClientLimitsConfig limits;
         private TelemetryConfig telemetry;
 
         private Builder() {
@@ -274,6 +297,13 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
 
         public Builder http(HttpConfig http) { this.http = http; return this; }
 
+        public Builder replicaHealth(ReplicaHealthConfig health) { this.replicaHealth = health; return this; }
+        public Builder tls(TlsConfig tls) { this.tls = tls; return this; }
+
+        public Builder auth(AuthConfig auth) { this.auth = auth; return this; }
+
+        public Builder limits(ClientLimitsConfig limits) { this.limits = limits; return this; }
+
         public Builder telemetry(TelemetryConfig telemetry) { this.telemetry = telemetry; return this; }
 
         /** Validates and builds. */
@@ -281,7 +311,7 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
             return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
                     fallbackLanguage, lowAccuracyDetection,
                     initialDraftLength == null ? Math.min(ProtocolLimits.DEFAULT_DRAFT_LENGTH, maxDraftLength) : initialDraftLength, maxDraftLength, explorationRate,
-                    explorationSeed, http, telemetry);
+                    explorationSeed, http, tls, auth, limits, replicaHealth, telemetry);
         }
     }
 }

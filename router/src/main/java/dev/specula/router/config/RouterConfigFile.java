@@ -13,7 +13,20 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
                         List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                         List<String> detectLanguages, String fallbackLanguage, Boolean lowAccuracyDetection,
                         Integer initialDraftLength, Integer maxDraftLength, Double explorationRate,
-                        Long explorationSeed, HttpFile http, TelemetryConfig.Fields telemetry) {
+                        Long explorationSeed, HttpFile http,
+                        dev.specula.rpc.security.TlsConfig.Fields tls,
+                        dev.specula.rpc.security.AuthConfig.Fields auth,
+                        dev.specula.rpc.security.ClientLimitsConfig.Fields limits,
+                        ReplicaHealthFile replicaHealth, TelemetryConfig.Fields telemetry) {
+
+    /** The {@code replicaHealth} section as written. */
+    record ReplicaHealthFile(Long ejectionMs, Long maxEjectionMs) {
+        ReplicaHealthConfig toConfig() {
+            ReplicaHealthConfig d = ReplicaHealthConfig.DEFAULT;
+            return new ReplicaHealthConfig(ejectionMs == null ? d.ejectionMs() : ejectionMs,
+                    maxEjectionMs == null ? d.maxEjectionMs() : maxEjectionMs);
+        }
+    }
 
     /** The {@code http} section as written. */
     record HttpFile(Integer port, Long maxBodyBytes, java.util.Map<String, HttpConfig.ChatTemplateConfig> chatTemplates) {
@@ -50,11 +63,23 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
         if (explorationSeed != null) {
             b.explorationSeed(explorationSeed);
         }
+        if (tls != null) {
+            b.tls(tls.toConfig("tls", dir));
+        }
+        if (auth != null) {
+            b.auth(auth.toConfig("auth", dir));
+        }
+        if (limits != null) {
+            b.limits(limits.toConfig("limits"));
+        }
         if (http != null) {
             b.http(http.toConfig().resolvedAgainst(dir));
         }
         if (telemetry != null) {
             b.telemetry(telemetry.toConfig());
+        }
+        if (replicaHealth != null) {
+            b.replicaHealth(replicaHealth.toConfig());
         }
         return b.build();
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The routing table: for each route, the candidate drafters in preference order. The router collects the
  * candidates of a request's domain, then those of its language; when neither has any it uses
- * {@code defaultDrafters}. Among several candidates it picks by measured goodput.
+ * {@code defaultDrafters}. Among several candidates it picks by measured expected speedup.
  *
  * @param defaultDrafters drafter ids for requests whose language and domain have no candidates
  * @param languages       ISO 639-1 code → drafter ids

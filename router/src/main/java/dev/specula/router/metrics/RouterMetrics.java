@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The router's metrics, named in the vLLM vocabulary. Every label value comes from the configuration: a route's
@@ -92,6 +93,25 @@ public final class RouterMetrics {
         draftLength = meter.histogramBuilder("specula_spec_decode_draft_length").ofLongs()
                 .setDescription("Draft length the verifier chose for each step (0 = a plain step)")
                 .setExplicitBucketBoundariesAdvice(DRAFT_LENGTH_BUCKETS).build();
+    }
+
+    /**
+     * Registers {@code specula_router_verifier_ejected}: per configured verifier target (model, target), 1 while
+     * replica health has ejected it, else 0. The targets come from the configuration, so the series are bounded.
+     *
+     * @param meter     the router's meter
+     * @param models    model name to its verifier targets, as configured
+     * @param isEjected whether a target is ejected now
+     */
+    public static void replicaEjection(Meter meter, Map<String, List<String>> models, Predicate<String> isEjected) {
+        AttributeKey<String> model = AttributeKey.stringKey("model");
+        AttributeKey<String> target = AttributeKey.stringKey("target");
+        List<Map.Entry<String, Attributes>> series = models.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(t -> Map.entry(t, Attributes.of(model, e.getKey(), target, t))))
+                .toList();
+        meter.gaugeBuilder("specula_router_verifier_ejected").ofLongs()
+                .setDescription("Verifier targets replica health has ejected now (1 ejected, 0 in rotation)")
+                .buildWithCallback(m -> series.forEach(e -> m.record(isEjected.test(e.getKey()) ? 1 : 0, e.getValue())));
     }
 
     /** A request ended with {@code code}. */

@@ -17,8 +17,9 @@ class AcceptanceTrackerTest {
     private static final Route ROUTE = new Route("de", "general");
     private static final List<String> CANDIDATES = List.of("slow", "fast", "medium");
 
-    private static Observation observed(double tokensPerSecond, Integer... draftLengths) {
-        return new Observation(0.5, 2.0, tokensPerSecond, List.of(draftLengths));
+    /** A session with free drafting (cost ratio 0), so its expected speedup is its mean accepted length. */
+    private static Observation observed(double meanAcceptedLength, Integer... draftLengths) {
+        return new Observation(0.5, meanAcceptedLength, 0, List.of(draftLengths));
     }
 
     @Test
@@ -32,9 +33,9 @@ class AcceptanceTrackerTest {
     }
 
     @Test
-    void choose_afterSessionsWithNoisyGoodput_prefersTheFastestDrafter() {
-        // Goodput: slow ~ 20 tok/s, medium ~ 35, fast ~ 50, each with ±10 of noise (fixed seed).
-        Map<String, Double> mean = Map.of("slow", 20.0, "medium", 35.0, "fast", 50.0);
+    void choose_afterSessionsWithNoisyAcceptance_prefersTheBestDrafter() {
+        // Mean accepted length: slow ~ 2.0, medium ~ 3.5, fast ~ 5.0, each with ±1 of noise (fixed seed).
+        Map<String, Double> mean = Map.of("slow", 2.0, "medium", 3.5, "fast", 5.0);
         AcceptanceTracker tracker = new AcceptanceTracker(0.1, 42, 4, 8);
         Random noise = new Random(1);
         Map<String, Integer> chosen = new HashMap<>();
@@ -43,12 +44,31 @@ class AcceptanceTrackerTest {
             if (i >= 100) {
                 chosen.merge(drafter, 1, Integer::sum);
             }
-            tracker.record(ROUTE, drafter, observed(mean.get(drafter) + (noise.nextDouble() * 20 - 10), 4));
+            tracker.record(ROUTE, drafter, observed(mean.get(drafter) + (noise.nextDouble() * 2 - 1), 4));
         }
         // With 10 % exploration over 3 candidates, the best one gets about 93 % of the last 200 choices.
         assertThat(chosen.getOrDefault("fast", 0)).isGreaterThan(170);
         assertThat(chosen.getOrDefault("slow", 0)).isGreaterThan(0).as("still explored");
-        assertThat(tracker.stats(ROUTE, "fast").orElseThrow().tokensPerSecond()).isCloseTo(50, within(8.0));
+        assertThat(tracker.stats(ROUTE, "fast").orElseThrow().expectedSpeedup()).isCloseTo(5, within(0.8));
+    }
+
+    @Test
+    void choose_sameAcceptance_prefersTheCheaperDrafter() {
+        AcceptanceTracker tracker = new AcceptanceTracker(0, 1, 4, 8);
+        // Both commit 3 tokens per step at k = 4; a token of "costly" costs half a target step, of "cheap" a tenth.
+        tracker.record(ROUTE, "costly", new Observation(0.5, 3, 0.5, List.of(4, 4)));
+        tracker.record(ROUTE, "cheap", new Observation(0.5, 3, 0.1, List.of(4, 4)));
+
+        assertThat(tracker.choose(ROUTE, List.of("costly", "cheap"))).isEqualTo("cheap");
+        assertThat(tracker.stats(ROUTE, "costly").orElseThrow().expectedSpeedup()).isCloseTo(1.0, within(1e-9));
+        assertThat(tracker.stats(ROUTE, "cheap").orElseThrow().expectedSpeedup()).isCloseTo(3 / 1.4, within(1e-9));
+    }
+
+    @Test
+    void costRatio_drafterAndTargetTimes_perDraftedTokenOverPerStep() {
+        assertThat(Observation.costRatio(12, 6, 40, 2)).isCloseTo(0.1, within(1e-12));
+        assertThat(Observation.costRatio(0, 0, 40, 2)).as("nothing drafted").isZero();
+        assertThat(Observation.costRatio(5, 3, 0, 2)).as("nothing timed").isZero();
     }
 
     @Test
@@ -106,5 +126,6 @@ class AcceptanceTrackerTest {
         assertThatThrownBy(() -> new AcceptanceTracker(1.5, 1, 4, 8)).hasMessageContaining("explorationRate: 1.5");
         assertThatThrownBy(() -> new AcceptanceTracker(0.1, 1, 9, 8)).hasMessageContaining("initialDraftLength: 9");
         assertThatThrownBy(() -> new Observation(2, 1, 1, List.of())).hasMessageContaining("acceptanceRate: 2.0");
+        assertThatThrownBy(() -> new Observation(0.5, 1, -1, List.of())).hasMessageContaining("draftCostRatio: -1.0");
     }
 }

@@ -49,6 +49,27 @@ class LanguageIdentifierTest {
         assertThat(deOrEn.knownCodes()).containsExactly("de", "en");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            pl | Debian to wolny system operacyjny, który możesz zainstalować na swoim komputerze.
+            pl | Tomek poszedł na targ kupić jabłka, ale sklep był już zamknięty.
+            fi | Suomi on kaunis maa, jossa on paljon järviä.
+            tr | Türkçe bir metin yazıyorum, bakalım ne olacak.
+            """)
+    void identify_languageNotServed_unknown(String language, String sentence) {
+        LanguageIdentifier corpus = new LanguageIdentifier(List.of("ca", "cs", "da", "de", "el", "en", "es", "fr", "id",
+                "it", "ja", "ko", "nl", "pt", "ro", "ru", "sv", "vi", "zh"), "en", false);
+        assertThat(corpus.identify(sentence)).as(language).isEqualTo(LanguageIdentifier.UNKNOWN);
+    }
+
+    @Test
+    void identify_servedLanguageCloseToAnUnservedOne_staysServed() {
+        LanguageIdentifier withoutUkrainian = new LanguageIdentifier(List.of("en", "de", "ru"), "en", false);
+        assertThat(withoutUkrainian.identify("Том пошёл на рынок купить яблок, но магазин был уже закрыт.")).isEqualTo("ru");
+        assertThat(withoutUkrainian.identify("Wie installiere ich Debian auf meinem Rechner?")).isEqualTo("de");
+        assertThat(withoutUkrainian.identify("Was ist Debian?")).as("too short to screen").isEqualTo("de");
+    }
+
     @Test
     void identify_oneLanguage_alwaysIt() {
         LanguageIdentifier only = new LanguageIdentifier(List.of("de"), "en", false);

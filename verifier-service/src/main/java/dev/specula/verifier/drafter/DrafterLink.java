@@ -92,19 +92,35 @@ public final class DrafterLink {
      *                          cancelled)
      */
     public static DrafterLink open(Channel channel, OpenDraft open, long timeoutMs) throws DrafterException {
+        DrafterLink link = start(channel, open);
+        link.awaitReady(timeoutMs);
+        return link;
+    }
+
+    /** Opens a stream on {@code channel} and sends {@code open}, without waiting; see {@link #awaitReady}. */
+    public static DrafterLink start(Channel channel, OpenDraft open) {
         DrafterLink link = new DrafterLink(channel);
         link.requests.onNext(ProposeRequest.newBuilder().setOpen(open).build());
+        return link;
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for the drafter's ready.
+     *
+     * @throws DrafterException if the drafter refused, failed, the link was cancelled, or no ready came in time
+     *                          ({@link DrafterException#timedOut()}; the stream is then cancelled)
+     */
+    public void awaitReady(long timeoutMs) throws DrafterException {
         try {
-            link.ready.get(timeoutMs, TimeUnit.MILLISECONDS);
-            return link;
+            ready.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            link.cancel("no ready in time");
-            throw new DrafterException("did not answer the open within " + timeoutMs + " ms");
+            cancel("no ready in time");
+            throw new DrafterException("did not answer the open within " + timeoutMs + " ms", true);
         } catch (ExecutionException e) {
-            link.cancel("refused");
+            cancel("refused");
             throw new DrafterException(e.getCause().getMessage());
         } catch (InterruptedException e) {
-            link.cancel("interrupted");
+            cancel("interrupted");
             Thread.currentThread().interrupt();
             throw new DrafterException("open interrupted");
         }

@@ -1,17 +1,25 @@
 package dev.specula.verifier.draftlength;
 
 /**
- * Chooses the draft length of a session step by step (SPECULATION_MODE_AUTO). It keeps an estimate of the
- * per-token acceptance probability α (an exponential moving average of accepted over examined draft tokens)
- * and of the wait for a block per drafted token, and asks a {@link ForwardCost} what verifying k + 1 positions
- * and a plain step cost. A block of k drafts commits {@code (1 - α^(k+1)) / (1 - α)} tokens in expectation;
- * the policy picks the k in [1, max] with the most expected committed tokens per millisecond, or 0 (stop
- * speculating) when a plain step is expected to be faster. Not thread-safe: one session uses it.
+ * Chooses the draft length of a session step by step (SPECULATION_MODE_AUTO), and whether to open a drafter at
+ * all. It keeps an estimate of the per-token acceptance probability α (an exponential moving average of accepted
+ * over examined draft tokens, starting from what the verifier's other sessions measured of the same drafter) and
+ * of the wait for a block per drafted token, and asks a {@link ForwardCost} what a plain step and a verification
+ * of k + 1 positions cost at the current load.
+ *
+ * <p>A block of k drafts commits {@code E = (1 - α^(k+1)) / (1 - α)} tokens in expectation. Speculating at k is
+ * worth it only when it speeds up both this session ({@code E} tokens per verification and wait, against one per
+ * plain step) and the whole batch: with {@code n} sessions sharing a pass, the k extra positions slow down the
+ * other {@code n - 1} too, so the batch commits {@code n - 1 + E} tokens per verification pass against {@code n}
+ * per plain pass. On a compute-bound target under load the second never pays, whatever the acceptance. Not
+ * thread-safe: one session uses it.
  */
 public final class DraftLengthPolicy {
 
     /** Verifications observed before the policy moves away from the starting length. */
     public static final int WARMUP_STEPS = 3;
+    /** The predicted speedup a session needs to open a drafter (a margin for noise and the handshake). */
+    public static final double OPEN_SPEEDUP = 1.05;
     /** Weight of a new block in the acceptance averages. */
     static final double DECAY = 0.25;
     /** The prior acceptance before anything is observed, and its weight in examined tokens. */
@@ -20,9 +28,10 @@ public final class DraftLengthPolicy {
 
     private final int maxLength;
     private final ForwardCost cost;
+    private final DrafterHistory history;
     private int current;
     private int observed;
-    private double acceptedAverage = PRIOR_ALPHA * PRIOR_WEIGHT;
+    private double acceptedAverage;
     private double examinedAverage = PRIOR_WEIGHT;
     private double waitPerTokenMs;
     private boolean waitMeasured;
@@ -31,8 +40,9 @@ public final class DraftLengthPolicy {
      * @param initial   the starting draft length, in [1, maxLength]
      * @param maxLength the largest draft length
      * @param cost      forward-pass time estimates
+     * @param history   what the verifier measured of this drafter so far; this policy adds to it
      */
-    public DraftLengthPolicy(int initial, int maxLength, ForwardCost cost) {
+    public DraftLengthPolicy(int initial, int maxLength, ForwardCost cost, DrafterHistory history) {
         if (maxLength < 1) {
             throw new IllegalArgumentException("maxLength: " + maxLength + " (expected: >= 1)");
         }
@@ -42,6 +52,9 @@ public final class DraftLengthPolicy {
         this.current = initial;
         this.maxLength = maxLength;
         this.cost = cost;
+        this.history = history;
+        this.acceptedAverage = history.acceptance() * PRIOR_WEIGHT;
+        this.waitPerTokenMs = history.waitPerTokenMs();
     }
 
     /** Records a verified block: {@code accepted} of {@code drafted} tokens (a prefix) were accepted. */
@@ -54,6 +67,7 @@ public final class DraftLengthPolicy {
         int examined = accepted + (accepted < drafted ? 1 : 0);
         acceptedAverage = (1 - DECAY) * acceptedAverage + DECAY * accepted;
         examinedAverage = (1 - DECAY) * examinedAverage + DECAY * examined;
+        history.recordVerification(accepted, examined);
         observed++;
     }
 
@@ -65,6 +79,7 @@ public final class DraftLengthPolicy {
         double perToken = waitMs / drafted;
         waitPerTokenMs = waitMeasured ? (1 - DECAY) * waitPerTokenMs + DECAY * perToken : perToken;
         waitMeasured = true;
+        history.recordWait(perToken);
     }
 
     /** The current estimate of the per-token acceptance probability. */
@@ -80,30 +95,56 @@ public final class DraftLengthPolicy {
         return (1 - Math.pow(alpha, k + 1)) / (1 - alpha);
     }
 
-    /** Expected committed tokens per millisecond with {@code k} drafts per block (k = 0: plain decoding). */
-    public double expectedRate(int k) {
-        if (k == 0) {
-            return 1 / Math.max(cost.millis(1), 1e-6);
-        }
-        double millis = cost.millis(k + 1) + waitPerTokenMs * k;
-        return expectedTokens(acceptance(), k) / Math.max(millis, 1e-6);
+    /**
+     * The predicted speedup over plain decoding of verifying {@code k} drafts per step at {@code load} sessions,
+     * the smaller of the session's own and the batch's (see the class comment); NaN when the costs are unknown.
+     */
+    public static double speedup(ForwardCost cost, int load, double alpha, double waitPerTokenMs, int k) {
+        double plain = cost.millis(load, 1);
+        double verify = cost.millis(load, k + 1);
+        double tokens = expectedTokens(alpha, k);
+        double own = tokens * plain / Math.max(verify + waitPerTokenMs * k, 1e-6);
+        double batch = (load - 1 + tokens) * plain / Math.max(load * verify, 1e-6);
+        return Math.min(own, batch);
     }
 
-    /** The draft length for the next block: in [1, max], or 0 for plain decoding from now on. */
-    public int next() {
-        if (current == 0 || observed < WARMUP_STEPS || Double.isNaN(cost.millis(1))) {
-            return current;
-        }
+    /** The draft length in [1, maxLength] with the largest predicted speedup at {@code load}. */
+    static int best(ForwardCost cost, int load, double alpha, double waitPerTokenMs, int maxLength) {
         int best = 1;
-        double bestRate = expectedRate(1);
+        double bestSpeedup = speedup(cost, load, alpha, waitPerTokenMs, 1);
         for (int k = 2; k <= maxLength; k++) {
-            double rate = expectedRate(k);
-            if (rate > bestRate) {
+            double s = speedup(cost, load, alpha, waitPerTokenMs, k);
+            if (s > bestSpeedup) {
                 best = k;
-                bestRate = rate;
+                bestSpeedup = s;
             }
         }
-        current = bestRate > expectedRate(0) ? best : 0;
+        return best;
+    }
+
+    /**
+     * Whether a new session at {@code load} should open the drafter {@code history} describes: when what the
+     * verifier measured predicts a speedup of at least {@link #OPEN_SPEEDUP} at the best draft length up to
+     * {@code maxLength}, or while the costs are still unknown.
+     */
+    public static boolean worthOpening(ForwardCost cost, int load, DrafterHistory history, int maxLength) {
+        if (Double.isNaN(cost.millis(load, 1))) {
+            return true;
+        }
+        double alpha = history.acceptance();
+        double wait = history.waitPerTokenMs();
+        int k = best(cost, load, alpha, wait, maxLength);
+        return speedup(cost, load, alpha, wait, k) >= OPEN_SPEEDUP;
+    }
+
+    /** The draft length for the next block at {@code load} sessions: in [1, max], or 0 for plain decoding from now on. */
+    public int next(int load) {
+        if (current == 0 || observed < WARMUP_STEPS || Double.isNaN(cost.millis(load, 1))) {
+            return current;
+        }
+        double alpha = acceptance();
+        int best = best(cost, load, alpha, waitPerTokenMs, maxLength);
+        current = speedup(cost, load, alpha, waitPerTokenMs, best) > 1 ? best : 0;
         return current;
     }
 }

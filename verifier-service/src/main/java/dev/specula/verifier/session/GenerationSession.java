@@ -102,6 +102,7 @@ public final class GenerationSession implements Runnable {
 
     @Override
     public void run() {
+        res.timings().sessionStarted();
         try (InferenceSession session = res.model().newSession(context)) {
             kv = session;
             loadSequence();
@@ -111,7 +112,7 @@ public final class GenerationSession implements Runnable {
                     traceContext.wrap(() -> drafter.open(sequence, length)),
                     task -> Thread.ofVirtual().name("drafter-open-" + spec.sessionId()).start(task));
             prefill();
-            opening.join();
+            drafter.awaitOpen(opening);
             loop();
             if (stopReason != null) {
                 endStopped();
@@ -136,6 +137,7 @@ public final class GenerationSession implements Runnable {
             }
         } finally {
             drafter.release();
+            res.timings().sessionEnded();
             endStepSpan();
             span.setAttribute("specula.completion_tokens", generated)
                     .setAttribute("specula.finish_reason", finish == null ? "stopped" : finish.name());
@@ -223,14 +225,15 @@ public final class GenerationSession implements Runnable {
 
     /** One plain decoding step; returns whether the session ended. */
     private boolean plainStep() {
+        int load = res.timings().load();
         long t0 = System.nanoTime();
         float[] logits = forward(new int[] {sequence[length - 1]}, false)[0];
         double forwardMs = (System.nanoTime() - t0) / 1e6;
-        res.timings().record(1, forwardMs);
+        res.timings().record(load, 1, forwardMs);
         int next = sampler.sample(logits, spec.params(), length); // the token at position length
         stats.step(0, 0, 0);
         traceStep(0, 0);
-        return commit(new int[] {next}, step(0, 0, 0, forwardMs, 0));
+        return commit(new int[] {next}, step(0, 0, 0, forwardMs, 0, 0));
     }
 
     /** One verification of a block of up to {@code k} drafts; returns whether the session ended. */
@@ -261,10 +264,11 @@ public final class GenerationSession implements Runnable {
         int[] input = new int[m + 1];
         input[0] = sequence[length - 1];
         System.arraycopy(drafts, 0, input, 1, m);
+        int load = res.timings().load();
         long t0 = System.nanoTime();
         float[][] logits = forward(input, true); // [m + 1, vocab]
         double forwardMs = (System.nanoTime() - t0) / 1e6;
-        res.timings().record(m + 1, forwardMs);
+        res.timings().record(load, m + 1, forwardMs);
         Verification v = RejectionSampler.verify(logits, drafts, spec.params(), length);
         int base = length;
         kv.truncate(base + v.accepted()); // the new last token is fed by the next pass
@@ -273,7 +277,7 @@ public final class GenerationSession implements Runnable {
         drafter.verified(k, m, v.accepted(), base + v.accepted() + 1, v.nextToken(), keepEpoch);
         stats.step(k, m, v.accepted());
         traceStep(m, v.accepted());
-        return commit(v.committed(), step(k, m, v.accepted(), forwardMs, waitMs));
+        return commit(v.committed(), step(k, m, v.accepted(), forwardMs, waitMs, block.getDraftMs()));
     }
 
     /**
@@ -312,9 +316,10 @@ public final class GenerationSession implements Runnable {
         return finish != null;
     }
 
-    private static StepStatistics step(int k, int drafted, int accepted, double forwardMs, double waitMs) {
+    private static StepStatistics step(int k, int drafted, int accepted, double forwardMs, double waitMs,
+                                       double draftMs) {
         return StepStatistics.newBuilder().setDraftLength(k).setDrafted(drafted).setAccepted(accepted)
-                .setForwardMs(forwardMs).setWaitMs(waitMs).build();
+                .setForwardMs(forwardMs).setWaitMs(waitMs).setDraftMs(draftMs).build();
     }
 
     /** Runs {@code tokens} through the shared batcher and waits for the logits. */
@@ -322,6 +327,9 @@ public final class GenerationSession implements Runnable {
         try {
             return res.batcher().submit(kv, tokens, allLogits).join();
         } catch (CompletionException e) {
+            if (res.health().ready()) { // not while draining: then the batcher refuses passes on purpose
+                res.health().backendFailed("forward pass of session " + spec.sessionId() + ": " + e.getCause());
+            }
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }

@@ -41,6 +41,9 @@ public final class RequestValidator {
 
     /** The validated request. */
     public SessionSpec validate(OpenSessionRequest request) throws StatusException {
+        RequestRules.name("session_id", request.getSessionId());
+        RequestRules.name("drafter.drafter_id", request.getDrafter().getDrafterId());
+        RequestRules.name("drafter.target", request.getDrafter().getTarget());
         String promptText = RequestRules.prompt(request.getPromptBytes());
         SamplingOptions sampling = RequestRules.sampling(request.getSampling());
         SamplingParams params = new SamplingParams(sampling.temperature(), sampling.topK(), sampling.topP(),

@@ -30,10 +30,11 @@ public final class VerifierMetrics {
      * @param sessionsOpen  sessions running now
      * @param queued        forward requests waiting for the batcher now
      * @param cachedTokens  tokens held in the KV caches of the running sessions
+     * @param queuedSessions sessions waiting in the admission queue for a free session slot
      * @param breakers      the drafter pool's circuit breakers, one per drafter target
      */
     public VerifierMetrics(Meter meter, IntSupplier sessionsOpen, IntSupplier queued, LongSupplier cachedTokens,
-                           CircuitBreakerRegistry breakers) {
+                           IntSupplier queuedSessions, CircuitBreakerRegistry breakers) {
         this.fallbacks = meter.counterBuilder("specula_verifier_fallbacks")
                 .setDescription("Sessions that gave up on their drafter and decoded plainly, by cause").build();
         this.batchSizes = meter.histogramBuilder("specula_verifier_batch_size").ofLongs()
@@ -41,6 +42,9 @@ public final class VerifierMetrics {
                 .setExplicitBucketBoundariesAdvice(BATCH_BUCKETS).build();
         meter.gaugeBuilder("specula_verifier_sessions_open").ofLongs()
                 .setDescription("Generation sessions running now").buildWithCallback(m -> m.record(sessionsOpen.getAsInt()));
+        meter.gaugeBuilder("specula_verifier_sessions_queued").ofLongs()
+                .setDescription("Generation sessions waiting in the admission queue for a free session")
+                .buildWithCallback(m -> m.record(queuedSessions.getAsInt()));
         meter.gaugeBuilder("specula_verifier_queue_depth").ofLongs()
                 .setDescription("Forward requests waiting for the next batched pass")
                 .buildWithCallback(m -> m.record(queued.getAsInt()));

@@ -3,40 +3,83 @@ package dev.specula.verifier.draftlength;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class ForwardTimingsTest {
 
     @Test
     void millis_nothingMeasured_nan() {
-        assertThat(new ForwardTimings(17).millis(3)).isNaN();
+        assertThat(new ForwardTimings(17, 64).millis(1, 3)).isNaN();
     }
 
     @Test
     void millis_oneSizeMeasured_sameForEverySize() {
-        ForwardTimings t = new ForwardTimings(17);
-        t.record(1, 4);
-        assertThat(t.millis(9)).isEqualTo(4.0);
+        ForwardTimings t = new ForwardTimings(17, 64);
+        t.record(1, 1, 4);
+        assertThat(t.millis(1, 9)).isEqualTo(4.0);
     }
 
     @Test
     void millis_betweenAndBeyondMeasuredSizes_linear() {
-        ForwardTimings t = new ForwardTimings(17);
-        t.record(1, 10);
-        t.record(9, 14);
-        assertThat(t.millis(5)).isCloseTo(12.0, within(1e-9));
-        assertThat(t.millis(17)).isCloseTo(18.0, within(1e-9));
-        assertThat(t.measured(5)).isFalse();
-        assertThat(t.measured(9)).isTrue();
+        ForwardTimings t = new ForwardTimings(17, 64);
+        t.record(1, 1, 10);
+        t.record(1, 9, 14);
+        assertThat(t.millis(1, 5)).isCloseTo(12.0, within(1e-9));
+        assertThat(t.millis(1, 17)).isCloseTo(18.0, within(1e-9));
+        assertThat(t.measured(1, 5)).isFalse();
+        assertThat(t.measured(1, 9)).isTrue();
     }
 
     @Test
     void record_repeated_movingAverage() {
-        ForwardTimings t = new ForwardTimings(4);
-        t.record(2, 10);
-        t.record(2, 20);
-        assertThat(t.millis(2)).isCloseTo(10 + ForwardTimings.DECAY * 10, within(1e-9));
-        t.record(99, 1); // out of range: ignored
-        assertThat(t.measured(4)).isFalse();
+        ForwardTimings t = new ForwardTimings(4, 8);
+        t.record(1, 2, 10);
+        t.record(1, 2, 20);
+        assertThat(t.millis(1, 2)).isCloseTo(10 + ForwardTimings.DECAY * 10, within(1e-9));
+        t.record(1, 99, 1); // out of range: ignored
+        assertThat(t.measured(1, 4)).isFalse();
+    }
+
+    @Test
+    void millis_plainStepAtUnmeasuredLoad_interpolatedBetweenLoads() {
+        ForwardTimings t = new ForwardTimings(17, 64);
+        t.record(1, 1, 10);
+        t.record(33, 1, 170);
+        assertThat(t.millis(17, 1)).isCloseTo(90.0, within(1e-9));
+        assertThat(t.millis(200, 1)).as("loads beyond the table share its last row")
+                .isCloseTo(t.millis(64, 1), within(1e-9));
+    }
+
+    @Test
+    void millis_verificationAtUnmeasuredLoad_plainTherePlusExtraFromNearestLoad_flooredByLowestLoad() {
+        ForwardTimings t = new ForwardTimings(17, 64);
+        t.record(1, 1, 10);
+        t.record(1, 3, 25); // at load 1, 3 positions cost 15 ms more than one
+        t.record(64, 1, 300);
+        assertThat(t.millis(64, 3)).isCloseTo(315.0, within(1e-9));
+        t.record(60, 1, 280);
+        t.record(60, 3, 301); // nearer to 64: 21 ms more
+        assertThat(t.millis(64, 3)).isCloseTo(321.0, within(1e-9));
+        t.record(62, 1, 290);
+        t.record(62, 3, 289); // nearer still, but noise made it cheaper than a plain step
+        assertThat(t.millis(64, 3)).as("no cheaper than at the lowest load").isCloseTo(315.0, within(1e-9));
+    }
+
+    @Test
+    void load_countsRunningSessions_atLeastOne() {
+        ForwardTimings t = new ForwardTimings(17, 64);
+        assertThat(t.load()).isEqualTo(1);
+        t.sessionStarted();
+        t.sessionStarted();
+        assertThat(t.load()).isEqualTo(2);
+        t.sessionEnded();
+        assertThat(t.load()).isEqualTo(1);
+    }
+
+    @Test
+    void constructor_badSizes_namesParameter() {
+        assertThatThrownBy(() -> new ForwardTimings(0, 8)).hasMessageContaining("maxTokens: 0");
+        assertThatThrownBy(() -> new ForwardTimings(4, 0)).hasMessageContaining("maxLoad: 0");
     }
 }

@@ -40,7 +40,9 @@ public final class ScriptedDrafter extends DrafterServiceGrpc.DrafterServiceImpl
         /** Fails the stream with UNAVAILABLE after {@code faultAfter} blocks. */
         ERROR_AFTER,
         /** Ends the stream normally after {@code faultAfter} blocks. */
-        CLOSE_AFTER
+        CLOSE_AFTER,
+        /** Answers ready only after {@code faultAfter} milliseconds (slow under load), then behaves. */
+        SLOW_READY
     }
 
     private final Proposer proposer;
@@ -64,7 +66,8 @@ public final class ScriptedDrafter extends DrafterServiceGrpc.DrafterServiceImpl
     /**
      * @param proposer   where draft tokens come from
      * @param fault      how it misbehaves
-     * @param faultAfter blocks sent before {@link Fault#ERROR_AFTER} or {@link Fault#CLOSE_AFTER}
+     * @param faultAfter blocks sent before {@link Fault#ERROR_AFTER} or {@link Fault#CLOSE_AFTER}; milliseconds
+     *                   before ready for {@link Fault#SLOW_READY}
      * @param sendStale  whether to send a block with a wrong base and one with a wrong epoch before every block
      */
     public ScriptedDrafter(Proposer proposer, Fault fault, int faultAfter, boolean sendStale) {
@@ -150,6 +153,16 @@ public final class ScriptedDrafter extends DrafterServiceGrpc.DrafterServiceImpl
             length = open.getDraftLength();
             ahead = !open.hasDraftAhead() || open.getDraftAhead();
             maxSequence = open.getMaxSequenceLength();
+            if (fault == Fault.SLOW_READY) {
+                try {
+                    Thread.sleep(faultAfter);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (done) {
+                    return;
+                }
+            }
             out.onNext(ProposeResponse.newBuilder().setReady(DraftReady.newBuilder().setDrafterId("scripted")
                     .setContextLength(maxSequence)).build());
             if (fault != Fault.STALL) {

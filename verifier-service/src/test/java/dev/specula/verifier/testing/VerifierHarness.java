@@ -5,6 +5,8 @@ import dev.specula.proto.v1.OpenSessionResponse;
 import dev.specula.proto.v1.VerifierServiceGrpc;
 import dev.specula.verifier.VerifierConfig;
 import dev.specula.verifier.VerifierServer;
+import dev.specula.verifier.draftlength.ForwardTimings;
+import dev.specula.rpc.ProtocolLimits;
 import dev.specula.verifier.drafter.DrafterPool;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.grpc.BindableService;
@@ -64,6 +66,24 @@ public final class VerifierHarness implements AutoCloseable {
     /** The verifier under test. */
     public VerifierServer verifier() {
         return verifier;
+    }
+
+    /**
+     * Sets the verifier's measured costs so that verifying k drafts costs {@code factor} plain steps at every load
+     * up to 8, whatever k: 1 pictures a memory-bound target (speculation pays when drafts are accepted), a large
+     * factor one where verification never pays. Sessions' own measurements move the averages again.
+     */
+    public void priceVerification(double factor) {
+        ForwardTimings timings = verifier.timings();
+        double plain = timings.millis(1, 1);
+        for (int load = 1; load <= 8; load++) {
+            for (int rep = 0; rep < 50; rep++) {
+                timings.record(load, 1, plain);
+                for (int tokens = 2; tokens <= ProtocolLimits.maxVerificationRows(); tokens++) {
+                    timings.record(load, tokens, plain * factor);
+                }
+            }
+        }
     }
 
     /** A stub on the verifier. */

@@ -24,8 +24,10 @@ done
 
 # The modules the services need (jdeps over cli/target/lib, less javassist's agent and debugger modules
 # java.instrument, jdk.attach and jdk.jdi): the Vector API; java.management (the engine); java.desktop for
-# java.beans (Jinjava's chat templates; headless); the JNDI and JDBC types libraries name; JFR for profiling.
-modules="java.base,java.desktop,java.logging,java.management,java.naming,java.sql,jdk.incubator.vector,jdk.jfr,jdk.unsupported"
+# java.beans (Jinjava's chat templates; headless); the JNDI and JDBC types libraries name; JFR for profiling;
+# jdk.httpserver for the Prometheus metrics endpoint (telemetry.prometheusPort) and java.net.http for the OTLP
+# exporter's JDK HTTP sender (telemetry.otlpEndpoint), both found by reflection or service loading, not by jdeps.
+modules="java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.sql,jdk.httpserver,jdk.incubator.vector,jdk.jfr,jdk.unsupported"
 uid=10001
 out="$root/target/image"
 

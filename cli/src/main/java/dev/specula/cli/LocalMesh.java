@@ -57,7 +57,16 @@ public final class LocalMesh implements AutoCloseable {
      * (0 picks a free one, -1 none). */
     public static LocalMesh startInTempDir(DefaultModels models, int routerPort, int httpPort, Mode mode,
                                            Consumer<String> progress) throws IOException {
-        LocalMesh mesh = start(models, routerPort, httpPort, mode, Files.createTempDirectory("specula-mesh"), progress);
+        return startInTempDir(models, routerPort, httpPort, -1, mode, progress);
+    }
+
+    /** As {@link #startInTempDir(DefaultModels, int, int, Mode, Consumer)}, every service serving Prometheus
+     * metrics on loopback: the router on {@code metricsPort}, the verifier and the drafter on the next two (0
+     * picks three free ports, -1 none). */
+    public static LocalMesh startInTempDir(DefaultModels models, int routerPort, int httpPort, int metricsPort,
+                                           Mode mode, Consumer<String> progress) throws IOException {
+        LocalMesh mesh = start(models, routerPort, httpPort, metricsPort, mode,
+                Files.createTempDirectory("specula-mesh"), progress);
         mesh.ownsWorkDir = true;
         return mesh;
     }
@@ -78,8 +87,19 @@ public final class LocalMesh implements AutoCloseable {
      * API on {@code httpPort} (0 picks a free one, -1 none). */
     public static LocalMesh start(DefaultModels models, int routerPort, int httpPort, Mode mode, Path workDir,
                                   Consumer<String> progress) throws IOException {
+        return start(models, routerPort, httpPort, -1, mode, workDir, progress);
+    }
+
+    /** As {@link #start(DefaultModels, int, int, Mode, Path, Consumer)}, every service serving Prometheus metrics
+     * on loopback: the router on {@code metricsPort}, the verifier and the drafter on the next two (0 picks three
+     * free ports, -1 none). */
+    public static LocalMesh start(DefaultModels models, int routerPort, int httpPort, int metricsPort, Mode mode,
+                                  Path workDir, Consumer<String> progress) throws IOException {
+        MeshConfigs.MetricsPorts metrics = metricsPort < 0 ? MeshConfigs.MetricsPorts.NONE
+                : metricsPort == 0 ? new MeshConfigs.MetricsPorts(freePort(), freePort(), freePort())
+                : MeshConfigs.MetricsPorts.from(metricsPort);
         MeshConfigs ports = new MeshConfigs(freePort(), freePort(), routerPort == 0 ? freePort() : routerPort,
-                httpPort == 0 ? freePort() : httpPort);
+                httpPort == 0 ? freePort() : httpPort, metrics);
         ports.write(workDir, models);
         LocalMesh mesh = new LocalMesh(ports, workDir);
         try {

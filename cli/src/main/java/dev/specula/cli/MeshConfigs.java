@@ -14,12 +14,36 @@ import java.util.Map;
  * @param verifierPort where the verifier listens
  * @param routerPort   where the router listens
  * @param httpPort     where the router serves its OpenAI-compatible HTTP API; -1 for none
+ * @param metricsPorts where each service serves its Prometheus endpoint, on loopback; {@link MetricsPorts#NONE}
  */
-public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort) {
+public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort, MetricsPorts metricsPorts) {
+
+    /**
+     * The Prometheus endpoints' ports of the three services; 0 for none.
+     *
+     * @param router   the router's
+     * @param verifier the verifier's
+     * @param drafter  the drafter's
+     */
+    public record MetricsPorts(int router, int verifier, int drafter) {
+
+        /** No Prometheus endpoints. */
+        public static final MetricsPorts NONE = new MetricsPorts(0, 0, 0);
+
+        /** {@code base} for the router, the next two for the verifier and the drafter. */
+        public static MetricsPorts from(int base) {
+            return new MetricsPorts(base, base + 1, base + 2);
+        }
+    }
 
     /** A mesh without the HTTP API. */
     public MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
         this(drafterPort, verifierPort, routerPort, -1);
+    }
+
+    /** A mesh without Prometheus endpoints. */
+    public MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort) {
+        this(drafterPort, verifierPort, routerPort, httpPort, MetricsPorts.NONE);
     }
 
     /** A model's name in the mesh (drafter id, target model name): its file's name without the extension. */
@@ -61,7 +85,7 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int
         StringBuilder routes = new StringBuilder();
         models.languageDrafters().forEach((language, model) -> routes.append("    %s: [%s]\n".formatted(language,
                 model.equals(models.generalDrafter()) ? general : modelId(model) + ", " + general)));
-        Files.writeString(drafterFile(dir), drafter);
+        Files.writeString(drafterFile(dir), drafter + telemetry(metricsPorts.drafter()));
         Files.writeString(verifierFile(dir), """
                 id: verifier-0
                 port: %d
@@ -69,7 +93,8 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int
                 model: %s
                 backend: vector
                 """.formatted(verifierPort, modelId(models.target()), models.target())
-                + (models.targetTokenizer() == null ? "" : "tokenizer: " + models.targetTokenizer() + "\n"));
+                + (models.targetTokenizer() == null ? "" : "tokenizer: " + models.targetTokenizer() + "\n")
+                + telemetry(metricsPorts.verifier()));
         Files.writeString(routerFile(dir), """
                 port: %d
                 defaultModel: %s
@@ -83,7 +108,14 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int
                 """.formatted(general) + (routes.isEmpty() ? "" : "  languages:\n" + routes) + """
                 detectLanguages: %s
                 """.formatted(DefaultModels.DETECT_LANGUAGES)
-                + (httpPort < 0 ? "" : "http:\n  port: " + httpPort + "\n"));
+                + (httpPort < 0 ? "" : "http:\n  port: " + httpPort + "\n")
+                + telemetry(metricsPorts.router()));
+    }
+
+    /** A service's telemetry section: its Prometheus endpoint on loopback, or nothing for port 0. */
+    private static String telemetry(int prometheusPort) {
+        return prometheusPort == 0 ? "" : "telemetry:\n  prometheusPort: " + prometheusPort
+                + "\n  prometheusHost: 127.0.0.1\n";
     }
 
     public static Path drafterFile(Path dir) {

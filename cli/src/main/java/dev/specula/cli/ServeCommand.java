@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code specula serve router|verifier|drafter --config FILE} and {@code specula serve all [--port P] [--http-port H]}. */
+/**
+ * {@code specula serve router|verifier|drafter --config FILE} and
+ * {@code specula serve all [--port P] [--http-port H] [--metrics-port BASE]}.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run one service of the mesh, or the whole mesh on loopback (all).",
                 "A service reads its YAML configuration (examples in config/); 'all' uses the model family in models/.",
@@ -28,6 +31,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "For 'all': the router's OpenAI-compatible HTTP port; 0 turns it off (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "BASE",
+            description = "For 'all': serve Prometheus metrics on loopback, the router on BASE, the verifier on BASE+1, "
+                    + "the drafter on BASE+2 (/metrics); 0 (default) turns them off.")
+    int metricsPort;
+
     @Option(names = "--processes", description = "For 'all': run each service in its own process.")
     boolean processes;
 
@@ -40,12 +48,19 @@ final class ServeCommand implements Callable<Integer> {
             if (httpPort < 0 || httpPort > 65_535) {
                 throw new IllegalArgumentException("--http-port: " + httpPort + " (expected: 1..65535, or 0 for none)");
             }
+            if (metricsPort < 0 || metricsPort > 65_533) {
+                throw new IllegalArgumentException("--metrics-port: " + metricsPort
+                        + " (expected: 1..65533, or 0 for none)");
+            }
             LocalMesh mesh = LocalMesh.startInTempDir(models, port, httpPort == 0 ? -1 : httpPort,
-                    processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM,
+                    metricsPort == 0 ? -1 : metricsPort, processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM,
                     step -> System.err.println("serve all: " + step));
             running = mesh;
-            System.err.printf("serve all: mesh ready, router on localhost:%d%s (configs in %s); Ctrl-C or SIGTERM stops it%n",
-                    port, httpPort == 0 ? "" : ", OpenAI-compatible HTTP on " + mesh.httpBaseUrl() + "/v1", mesh.workDir());
+            System.err.printf("serve all: mesh ready, router on localhost:%d%s%s (configs in %s); Ctrl-C or SIGTERM stops it%n",
+                    port, httpPort == 0 ? "" : ", OpenAI-compatible HTTP on " + mesh.httpBaseUrl() + "/v1",
+                    metricsPort == 0 ? "" : ", Prometheus metrics on http://127.0.0.1:" + metricsPort + "/metrics (router), "
+                            + (metricsPort + 1) + " (verifier), " + (metricsPort + 2) + " (drafter)",
+                    mesh.workDir());
         } else {
             Role r = Role.of(role);
             if (config == null) {

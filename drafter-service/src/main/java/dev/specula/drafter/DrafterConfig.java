@@ -3,6 +3,7 @@ package dev.specula.drafter;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.ConfigFiles;
 import dev.specula.rpc.security.TlsConfig;
+import dev.specula.telemetry.TelemetryConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import java.util.Set;
  *     tokenizer: models/tok512.bin      # optional; required for llama2.c .bin files
  *     languages: [en]                   # optional, default none (any)
  *     domains: [stories]                # optional, default none (any)
+ * telemetry:             # optional, default off; see TelemetryConfig
+ *   prometheusPort: 9464
  * tls:                   # optional, default none (plaintext); see TlsConfig
  *   certFile: drafter.pem
  *   keyFile: drafter-key.pem
@@ -39,10 +42,11 @@ import java.util.Set;
  * @param minConfidence early-stop threshold: a block ends early, after at least one token, when the draft
  *                      model's own top probability for the next token falls below it; 0 turns it off
  * @param models        the draft models served, ids unique, the first being the default
+ * @param telemetry     metrics and traces: a Prometheus endpoint, OTLP export; {@link TelemetryConfig#OFF} when absent
  * @param tls           TLS of its port; null means plaintext
  */
 public record DrafterConfig(int port, String backend, int maxSessions, double minConfidence, List<ModelSpec> models,
-                            TlsConfig tls) {
+                            TlsConfig tls, TelemetryConfig telemetry) {
 
     /** The port the drafter listens on when the configuration names none. */
     public static final int DEFAULT_PORT = 50053;
@@ -76,6 +80,7 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
                         + " appears twice (expected: unique ids)");
             }
         }
+        telemetry = telemetry == null ? TelemetryConfig.OFF : telemetry;
     }
 
     /**
@@ -133,7 +138,7 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
 
     /** The file's fields as written, absent ones null. */
     private record Fields(Integer port, String backend, Integer maxSessions, Double minConfidence,
-                          List<ModelFields> models, TlsConfig.Fields tls) {
+                          List<ModelFields> models, TlsConfig.Fields tls, TelemetryConfig.Fields telemetry) {
 
         DrafterConfig toConfig(Path dir) {
             Builder b = builder();
@@ -158,6 +163,9 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
                     throw new IllegalArgumentException(key + ": empty (expected: a mapping with id and model)");
                 }
                 b.model(models.get(i).toSpec(key, dir));
+            }
+            if (telemetry != null) {
+                b.telemetry(telemetry.toConfig());
             }
             if (tls != null) {
                 b.tls(tls.toConfig("tls", dir));
@@ -193,9 +201,16 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
         private int maxSessions = DEFAULT_MAX_SESSIONS;
         private double minConfidence;
         private final List<ModelSpec> models = new ArrayList<>();
+        private TelemetryConfig telemetry = TelemetryConfig.OFF;
         private TlsConfig tls;
 
         private Builder() {
+        }
+
+        /** See {@link DrafterConfig#telemetry()}. */
+        public Builder telemetry(TelemetryConfig telemetry) {
+            this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+            return this;
         }
 
         /** See {@link DrafterConfig#port()}. */
@@ -236,7 +251,7 @@ public record DrafterConfig(int port, String backend, int maxSessions, double mi
 
         /** The configuration; throws {@link IllegalArgumentException} naming the first bad field. */
         public DrafterConfig build() {
-            return new DrafterConfig(port, backend, maxSessions, minConfidence, models, tls);
+            return new DrafterConfig(port, backend, maxSessions, minConfidence, models, tls, telemetry);
         }
     }
 }

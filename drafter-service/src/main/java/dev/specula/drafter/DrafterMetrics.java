@@ -1,9 +1,15 @@
 package dev.specula.drafter;
 
+import io.opentelemetry.api.metrics.Meter;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of one drafter service, for tests and metrics exporters. Thread-safe. */
+/**
+ * Counts of one drafter service. They are state the service keeps anyway (the session limit needs the open
+ * count), so OpenTelemetry observes them when it collects, as {@code specula_drafter_*} metrics, instead of
+ * counting a second time on the drafting loop. Thread-safe.
+ */
 public final class DrafterMetrics {
 
     private final AtomicInteger openSessions = new AtomicInteger();
@@ -12,7 +18,29 @@ public final class DrafterMetrics {
     private final AtomicLong tokensDrafted = new AtomicLong();
     private final AtomicLong blocksDiscarded = new AtomicLong();
 
-    DrafterMetrics() {
+    /** Counts that {@code meter} observes; {@code passes} and {@code requests} read the models' batchers. */
+    DrafterMetrics(Meter meter, java.util.function.LongSupplier passes, java.util.function.LongSupplier requests) {
+        meter.gaugeBuilder("specula_drafter_sessions_open").ofLongs()
+                .setDescription("Drafting sessions open now (each holds a KV cache)")
+                .buildWithCallback(m -> m.record(openSessions.get()));
+        meter.counterBuilder("specula_drafter_sessions")
+                .setDescription("Drafting sessions accepted since start")
+                .buildWithCallback(m -> m.record(sessionsOpened.get()));
+        meter.counterBuilder("specula_drafter_blocks_sent")
+                .setDescription("Draft blocks sent to verifiers")
+                .buildWithCallback(m -> m.record(blocksSent.get()));
+        meter.counterBuilder("specula_drafter_draft_tokens")
+                .setDescription("Draft tokens in the blocks sent")
+                .buildWithCallback(m -> m.record(tokensDrafted.get()));
+        meter.counterBuilder("specula_drafter_blocks_discarded")
+                .setDescription("Blocks drafted ahead on a prefix a verdict then rejected")
+                .buildWithCallback(m -> m.record(blocksDiscarded.get()));
+        meter.counterBuilder("specula_drafter_forward_passes")
+                .setDescription("Forward passes of the draft models; forward_requests / forward_passes is the mean batch")
+                .buildWithCallback(m -> m.record(passes.getAsLong()));
+        meter.counterBuilder("specula_drafter_forward_requests")
+                .setDescription("Session forward requests served by those passes")
+                .buildWithCallback(m -> m.record(requests.getAsLong()));
     }
 
     /** Sessions open now (from a successful {@code open} until their stream ends and the KV cache is freed). */

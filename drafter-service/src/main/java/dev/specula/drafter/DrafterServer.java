@@ -4,8 +4,9 @@ import dev.specula.engine.kernel.Backend;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.GrpcServer;
 import dev.specula.rpc.ProtocolLimits;
-import dev.specula.rpc.security.TlsCredentials;
 import dev.specula.rpc.ServerHealth;
+import dev.specula.rpc.security.TlsCredentials;
+import dev.specula.telemetry.Telemetry;
 import io.grpc.ServerBuilder;
 
 import java.io.IOException;
@@ -29,6 +30,7 @@ public final class DrafterServer implements AutoCloseable {
     private final List<DrafterModel> models;
     private final DrafterServiceImpl service;
     private final GrpcServer server;
+    private final Telemetry telemetry;
     // Not ready until started; NOT_SERVING once a forward pass fails or shutdown begins.
     private final ServerHealth health = new ServerHealth();
     private boolean closed;
@@ -42,7 +44,16 @@ public final class DrafterServer implements AutoCloseable {
      * @throws IOException when a model file cannot be read (the exception names it)
      */
     public DrafterServer(DrafterConfig config, ServerBuilder<?> builder) throws IOException {
+        this(config, builder, Telemetry.start("drafter", Telemetry.hostName(), config.telemetry()));
+    }
+
+    /**
+     * As {@link #DrafterServer(DrafterConfig, ServerBuilder)}, recording into {@code telemetry} (tests pass
+     * in-memory exporters), which the server closes with itself.
+     */
+    public DrafterServer(DrafterConfig config, ServerBuilder<?> builder, Telemetry telemetry) throws IOException {
         this.config = config;
+        this.telemetry = telemetry;
         this.backend = Backends.create(config.backend());
         List<DrafterModel> loaded = new ArrayList<>();
         try {
@@ -52,11 +63,12 @@ public final class DrafterServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             loaded.forEach(DrafterModel::close);
             backend.close();
+            telemetry.close();
             throw e;
         }
         this.models = List.copyOf(loaded);
-        this.service = new DrafterServiceImpl(models, config.maxSessions(), config.minConfidence(), health);
-        this.server = new GrpcServer("drafter", builder, health, service);
+        this.service = new DrafterServiceImpl(models, config.maxSessions(), config.minConfidence(), health, telemetry);
+        this.server = new GrpcServer("drafter", telemetry.instrument(builder), health, service);
     }
 
     /** A server on a Netty transport listening on {@link DrafterConfig#port()}, with {@code config.tls()}. */
@@ -142,6 +154,7 @@ public final class DrafterServer implements AutoCloseable {
             if (tls != null) {
                 tls.close();
             }
+            telemetry.close();
         }
     }
 

@@ -4,10 +4,14 @@ import dev.specula.proto.v1.DrafterServiceGrpc;
 import dev.specula.proto.v1.ProposeRequest;
 import dev.specula.proto.v1.ProposeResponse;
 import dev.specula.rpc.ServerHealth;
+import dev.specula.telemetry.Telemetry;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 
 import java.util.List;
 import java.util.Set;
@@ -28,7 +32,8 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
     private final List<DrafterModel> models;
     private final int maxSessions;
     private final double minConfidence;
-    private final DrafterMetrics metrics = new DrafterMetrics();
+    private final DrafterMetrics metrics;
+    private final Tracer tracer;
     private final Set<DraftingSession> sessions = ConcurrentHashMap.newKeySet();
     private final ServerHealth health;
     private volatile boolean closed;
@@ -38,8 +43,10 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
      * @param maxSessions   concurrent sessions at most
      * @param minConfidence early-stop threshold, in [0, 1)
      * @param health        the server's health, told when a draft model's forward pass fails
+     * @param telemetry     where the service's metrics and session spans go
      */
-    DrafterServiceImpl(List<DrafterModel> models, int maxSessions, double minConfidence, ServerHealth health) {
+    DrafterServiceImpl(List<DrafterModel> models, int maxSessions, double minConfidence, ServerHealth health,
+                       Telemetry telemetry) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("models: none (expected: at least one)");
         }
@@ -47,6 +54,8 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
         this.maxSessions = maxSessions;
         this.minConfidence = minConfidence;
         this.health = health;
+        this.metrics = new DrafterMetrics(telemetry.meter(), this::forwardPasses, this::forwardRequests);
+        this.tracer = telemetry.tracer();
     }
 
     /** The service's counters. */
@@ -161,7 +170,11 @@ final class DrafterServiceImpl extends DrafterServiceGrpc.DrafterServiceImplBase
                 return;
             }
             DraftingSession[] self = new DraftingSession[1];
-            self[0] = new DraftingSession(open, sender, minConfidence, metrics, health::backendFailed, () -> {
+            // The gRPC instrumentation made the Propose call's span current: the session's span is its child.
+            Span span = tracer.spanBuilder("drafter.session").setParent(Context.current())
+                    .setAttribute("specula.session_id", open.sessionId())
+                    .setAttribute("specula.drafter", open.model().id()).startSpan();
+            self[0] = new DraftingSession(open, sender, minConfidence, metrics, span, health::backendFailed, () -> {
                 sessions.remove(self[0]);
                 metrics.closed();
             });

@@ -9,6 +9,7 @@ import dev.specula.proto.v1.Verdict;
 import dev.specula.rpc.RequestRules;
 import io.grpc.Status;
 import io.grpc.StatusException;
+import io.opentelemetry.api.trace.Span;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -53,7 +54,9 @@ final class DraftingSession {
     private final ResponseSender sender;
     private final double minConfidence;
     private final DrafterMetrics metrics;
+    private final Span span;
     private final Runnable onEnd;
+    private int blocksSent;
     private final Consumer<String> backendFailed;
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicReference<End> end = new AtomicReference<>();
@@ -73,16 +76,18 @@ final class DraftingSession {
      * @param sender        the stream's response side
      * @param minConfidence the service's early-stop threshold
      * @param metrics       the service's counters
+     * @param span          the session's trace span, ended with the session
      * @param backendFailed told when a forward pass of the model fails (the server's health)
      * @param onEnd         run once on the loop thread after the KV cache is freed
      */
     DraftingSession(SessionRequest request, ResponseSender sender, double minConfidence, DrafterMetrics metrics,
-                    Consumer<String> backendFailed, Runnable onEnd) {
+                    Span span, Consumer<String> backendFailed, Runnable onEnd) {
         this.request = request;
         this.backendFailed = backendFailed;
         this.sender = sender;
         this.minConfidence = minConfidence;
         this.metrics = metrics;
+        this.span = span;
         this.onEnd = onEnd;
         this.draftLength = request.draftLength();
     }
@@ -152,6 +157,8 @@ final class DraftingSession {
             } else if (why == End.CANCELLED) {
                 sender.cancelled();
             }
+            span.setAttribute("specula.blocks_sent", blocksSent).setAttribute("specula.end", why.name());
+            span.end();
             onEnd.run();
         }
     }
@@ -176,6 +183,7 @@ final class DraftingSession {
                     metrics.discarded(1); // a verdict rejected the prefix it was drafted on
                     continue;
                 }
+                blocksSent++;
                 metrics.sent(draft); // before sending, so that whoever receives the block sees it counted
                 if (!sender.send(ProposeResponse.newBuilder().setBlock(toProto(draft)).build())) {
                     return;

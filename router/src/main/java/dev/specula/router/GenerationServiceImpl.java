@@ -12,14 +12,18 @@ import dev.specula.proto.v1.SpeculationMode;
 import dev.specula.router.acceptance.AcceptanceTracker;
 import dev.specula.router.config.RouterConfig;
 import dev.specula.router.language.LanguageIdentifier;
+import dev.specula.router.metrics.RouterMetrics;
 import dev.specula.router.routing.DomainClassifier;
 import dev.specula.router.routing.DrafterRouter;
 import dev.specula.router.routing.ReplicaHealth;
 import dev.specula.router.routing.RoundRobin;
 import dev.specula.router.routing.Route;
+import dev.specula.telemetry.Telemetry;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -46,6 +50,8 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
     private final ReplicaHealth replicaHealth;
     private final RequestValidator validator;
     private final Map<String, RoundRobin> verifiers = new LinkedHashMap<>();
+    private final Telemetry telemetry;
+    private final RouterMetrics metrics;
     // What routes and learned statistics are keyed by: only configured values, never what a client sends.
     private final Set<String> servedLanguages;
     private final Set<String> routedDomains;
@@ -55,17 +61,21 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
      * @param languages the language detector (built at start-up: it loads its models then)
      * @param tracker   what is learned across requests
      * @param channels  channels to verifiers, reused across requests
+     * @param telemetry where metrics and spans go
      * @param replicaHealth which verifier replicas are ejected
      */
     GenerationServiceImpl(RouterConfig config, LanguageIdentifier languages, AcceptanceTracker tracker,
-                          ChannelPool channels, ReplicaHealth replicaHealth) {
+                          ChannelPool channels, ReplicaHealth replicaHealth, Telemetry telemetry) {
         this.config = config;
+        this.telemetry = telemetry;
+        this.metrics = new RouterMetrics(telemetry.meter(), config.knownDomains());
         this.languages = languages;
         this.domains = new DomainClassifier(config.domainRules());
         this.tracker = tracker;
         this.drafters = new DrafterRouter(config, tracker);
         this.channels = channels;
         this.replicaHealth = replicaHealth;
+        RouterMetrics.replicaEjection(telemetry.meter(), config.models(), replicaHealth::isEjected);
         config.models().forEach((model, targets) -> verifiers.put(model, new RoundRobin(targets)));
         Set<String> served = new TreeSet<>(config.knownLanguages());
         served.addAll(languages.knownCodes());
@@ -86,6 +96,7 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
         } catch (StatusException e) {
             LOG.info(String.format(Locale.ROOT, "generate status=%s (%s)", e.getStatus().getCode(),
                     RequestRules.quote(e.getStatus().getDescription())));
+            metrics.request(e.getStatus().getCode());
             responseObserver.onError(e);
             return;
         }
@@ -127,8 +138,17 @@ final class GenerationServiceImpl extends GenerationServiceGrpc.GenerationServic
         }
         VerifierRelay.Plan plan = new VerifierRelay.Plan(session.build(), model,
                 replicaHealth.order(verifiers.get(model).nextOrder()), route, drafter);
+        // The gRPC instrumentation made the Generate call's span current: the request's span is its child.
+        Span span = telemetry.tracer().spanBuilder("router.generate").setParent(Context.current())
+                .setAttribute("specula.route", route.toString()).setAttribute("specula.model", model)
+                .setAttribute("specula.drafter", drafter == null ? RouterMetrics.NO_DRAFTER : drafter.drafterId())
+                .setAttribute("specula.session_id", plan.request().getSessionId()).startSpan();
+        // Route values are bounded: an unserved language is "unknown", an unrouted domain "general".
+        VerifierRelay.Observed observed = new VerifierRelay.Observed(
+                metrics.request(route.language(), route.domain(), drafter == null ? null : drafter.drafterId()),
+                metrics, span, Context.current().with(span), telemetry);
         new VerifierRelay((ServerCallStreamObserver<GenerateResponse>) responseObserver, plan, channels, tracker,
-                replicaHealth, start).start();
+                replicaHealth, start, observed).start();
     }
 
     /** The request's language if served, else {@link LanguageIdentifier#UNKNOWN}; detected when not given. */

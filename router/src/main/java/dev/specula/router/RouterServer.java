@@ -13,6 +13,7 @@ import dev.specula.rpc.security.BearerAuthInterceptor;
 import dev.specula.rpc.security.BearerTokens;
 import dev.specula.rpc.security.ClientLimits;
 import dev.specula.rpc.security.TlsCredentials;
+import dev.specula.telemetry.Telemetry;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -48,6 +49,7 @@ public final class RouterServer implements AutoCloseable {
     private final Server inProcessServer;
     private final ManagedChannel inProcessChannel;
     private final OpenAiHttpServer http;
+    private final Telemetry telemetry;
     private final TlsCredentials tls; // null: plaintext
 
     /**
@@ -57,30 +59,42 @@ public final class RouterServer implements AutoCloseable {
      * @param builder the transport: {@link #netty(int)} or an in-process builder
      */
     public RouterServer(RouterConfig config, ServerBuilder<?> builder) {
-        this(config, builder, new ChannelPool());
+        this(config, builder, new ChannelPool(), Telemetry.start("router", Telemetry.hostName(), config.telemetry()));
     }
 
     /**
      * A router that opens verifier channels with {@code channelFactory} (tests pass in-process channels).
      */
     public RouterServer(RouterConfig config, ServerBuilder<?> builder, Function<String, ManagedChannel> channelFactory) {
-        this(config, builder, new ChannelPool(channelFactory));
+        this(config, builder, channelFactory, Telemetry.start("router", Telemetry.hostName(), config.telemetry()));
     }
 
-    private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels) {
-        this(config, builder, channels, null);
+    /**
+     * As {@link #RouterServer(RouterConfig, ServerBuilder, Function)}, recording into {@code telemetry} (tests
+     * pass in-memory exporters), which the server closes with itself.
+     */
+    public RouterServer(RouterConfig config, ServerBuilder<?> builder, Function<String, ManagedChannel> channelFactory,
+                        Telemetry telemetry) {
+        this(config, builder, new ChannelPool(channelFactory), null, telemetry);
     }
 
-    private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels, TlsCredentials tls) {
+    private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels, Telemetry telemetry) {
+        this(config, builder, channels, null, telemetry);
+    }
+
+    private RouterServer(RouterConfig config, ServerBuilder<?> builder, ChannelPool channels, TlsCredentials tls,
+                         Telemetry telemetry) {
         this.tls = tls;
         this.channels = channels;
+        this.telemetry = telemetry;
         LanguageIdentifier languages = new LanguageIdentifier(config.detectLanguages(), config.fallbackLanguage(),
                 config.lowAccuracyDetection());
         AcceptanceTracker tracker = new AcceptanceTracker(config.explorationRate(), config.explorationSeed(),
                 config.initialDraftLength(), config.maxDraftLength());
         this.replicaHealth = new ReplicaHealth(config.replicaHealth(), channels::get);
-        this.service = new GenerationServiceImpl(config, languages, tracker, channels, replicaHealth);
-        this.server = new GrpcServer("router", builder, guarded(config, service));
+        this.service = new GenerationServiceImpl(config, languages, tracker, channels, replicaHealth, telemetry);
+        // The telemetry interceptors wrap the whole server: calls refused by the guards are counted too.
+        this.server = new GrpcServer("router", telemetry.instrument(builder), guarded(config, service));
         if (config.http() == null) {
             this.inProcessServer = null;
             this.inProcessChannel = null;
@@ -104,7 +118,8 @@ public final class RouterServer implements AutoCloseable {
             ChannelCredentials outgoing = TlsCredentials.channelCredentials(tls);
             return new RouterServer(config, GrpcServer.netty(address, TlsCredentials.serverCredentials(tls),
                     ProtocolLimits.MAX_PUBLIC_MESSAGE_BYTES),
-                    new ChannelPool(target -> Channels.open(target, outgoing)), tls);
+                    new ChannelPool(target -> Channels.open(target, outgoing)), tls,
+                    Telemetry.start("router", Telemetry.hostName(), config.telemetry()));
         } catch (RuntimeException e) {
             if (tls != null) {
                 tls.close();
@@ -183,6 +198,7 @@ public final class RouterServer implements AutoCloseable {
         if (tls != null) {
             tls.close();
         }
+        telemetry.close();
     }
 
     @Override

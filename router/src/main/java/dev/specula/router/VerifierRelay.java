@@ -12,13 +12,20 @@ import dev.specula.proto.v1.TextDelta;
 import dev.specula.proto.v1.VerifierServiceGrpc;
 import dev.specula.router.acceptance.AcceptanceTracker;
 import dev.specula.router.acceptance.Observation;
+import dev.specula.router.metrics.RequestMetrics;
+import dev.specula.router.metrics.RouterMetrics;
 import dev.specula.router.routing.DrafterRouter;
 import dev.specula.router.routing.ReplicaHealth;
 import dev.specula.router.routing.Route;
+import dev.specula.telemetry.Telemetry;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +49,21 @@ final class VerifierRelay {
                 DrafterRouter.Choice drafter) {
     }
 
+    /**
+     * How the request is observed: its metrics recorder, the router's metrics (for the status), its span, and the
+     * context verifier calls carry (the span's), with the telemetry that instruments their channels.
+     */
+    record Observed(RequestMetrics metrics, RouterMetrics routerMetrics, Span span, Context context,
+                    Telemetry telemetry) {
+    }
+
     private final ServerCallStreamObserver<GenerateResponse> client;
     private final Plan plan;
     private final ChannelPool channels;
     private final AcceptanceTracker tracker;
     private final ReplicaHealth replicaHealth;
     private final long startNanos;
+    private final Observed observed;
 
     // Guarded by this: the state of the session across attempts.
     private final List<Integer> sent = new ArrayList<>();
@@ -71,8 +87,9 @@ final class VerifierRelay {
     private double draftingMs;
 
     VerifierRelay(ServerCallStreamObserver<GenerateResponse> client, Plan plan, ChannelPool channels,
-                  AcceptanceTracker tracker, ReplicaHealth replicaHealth, long startNanos) {
+                  AcceptanceTracker tracker, ReplicaHealth replicaHealth, long startNanos, Observed observed) {
         this.client = client;
+        this.observed = observed;
         this.plan = plan;
         this.channels = channels;
         this.tracker = tracker;
@@ -107,8 +124,11 @@ final class VerifierRelay {
             call = null;
             request = plan.request().toBuilder().clearCommittedTokens().addAllCommittedTokens(sent).build();
         }
-        try {
-            VerifierServiceGrpc.newStub(channels.get(target)).openSession(request, new Attempt(target));
+        // A resumed attempt starts on a gRPC thread of the failed call: the request's context is made current so
+        // every attempt is a child of the request's span.
+        try (Scope ignored = observed.context().makeCurrent()) {
+            VerifierServiceGrpc.newStub(observed.telemetry().instrument(channels.get(target)))
+                    .openSession(request, new Attempt(target));
         } catch (RuntimeException e) {
             // A target the channel builder cannot parse: as unreachable as a replica that is down.
             failed(target, Status.UNAVAILABLE.withDescription("cannot open a channel: " + e.getMessage()));
@@ -175,14 +195,19 @@ final class VerifierRelay {
                 drafted += step.getDrafted();
                 accepted += step.getAccepted();
                 draftLengths.add(step.getDraftLength());
+                observed.metrics().step(step.getDraftLength(), step.getDrafted(), step.getAccepted());
                 forwardMs += step.getForwardMs();
                 draftingMs += step.getDraftMs();
             }
             if (committed.getTokenIdsCount() == 0 && committed.getText().isEmpty()) {
                 return;
             }
-            if (firstTokenNanos < 0 && committed.getTokenIdsCount() > 0) {
-                firstTokenNanos = System.nanoTime();
+            if (committed.getTokenIdsCount() > 0) {
+                long now = System.nanoTime();
+                if (firstTokenNanos < 0) {
+                    firstTokenNanos = now;
+                }
+                observed.metrics().delta(committed.getTokenIdsCount(), now, startNanos);
             }
             sent.addAll(committed.getTokenIdsList());
             delta = TextDelta.newBuilder().setText(committed.getText())
@@ -286,6 +311,10 @@ final class VerifierRelay {
                     Math.clamp(summary.getAcceptanceRate(), 0, 1), Math.max(0, summary.getMeanAcceptedLength()),
                     costRatio, summary.getDraftLengthsList()));
         }
+        observed.metrics().finished(summary.getPromptTokens(), summary.getTotalTimeMs() / 1000);
+        observed.span().setAttribute("specula.completion_tokens", summary.getCompletionTokens())
+                .setAttribute("specula.drafted_tokens", summary.getDraftedTokens())
+                .setAttribute("specula.accepted_tokens", summary.getAcceptedTokens());
         log(target, Status.OK, summary);
         client.onNext(GenerateResponse.newBuilder().setSummary(summary).build());
         client.onCompleted();
@@ -324,8 +353,15 @@ final class VerifierRelay {
         return summary.build();
     }
 
-    /** One line per request, whatever its outcome. */
+    /** One line per request, whatever its outcome, and the end of its metrics and span. */
     private void log(String verifier, Status status, GenerationSummary summary) {
+        observed.routerMetrics().request(status.getCode());
+        observed.span().setAttribute("specula.verifier", verifier).setAttribute("rpc.grpc.status_code",
+                status.getCode().value());
+        if (!status.isOk()) {
+            observed.span().setStatus(StatusCode.ERROR, status.getCode() + ": " + status.getDescription());
+        }
+        observed.span().end();
         String drafter = plan.drafter() == null ? "none" : plan.drafter().drafterId() + "@" + plan.drafter().target();
         if (summary == null) {
             int tokens;

@@ -3,6 +3,7 @@ package dev.specula.verifier;
 import dev.specula.engine.kernel.Backends;
 import dev.specula.rpc.ConfigFiles;
 import dev.specula.rpc.security.TlsConfig;
+import dev.specula.telemetry.TelemetryConfig;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -31,11 +32,13 @@ import java.util.Objects;
  *                             RESOURCE_EXHAUSTED, >= 0; default 10000
  * @param tls                  TLS of its port and of its channels to drafters ({@code tls:}); null (the default)
  *                             means plaintext
+ * @param telemetry            metrics and traces (the {@code telemetry:} section); {@link TelemetryConfig#OFF}
+ *                             when absent
  */
 public record VerifierConfig(String id, int port, String modelName, Path model, Path tokenizer, String backend,
                              int maxSessions, long blockDeadlineMs, int defaultMaxTokens,
                              long drafterOpenTimeoutMs, int maxQueuedSessions, long maxQueueWaitMs,
-                             TlsConfig tls) {
+                             TlsConfig tls, TelemetryConfig telemetry) {
 
     public VerifierConfig {
         if (id == null || id.isBlank()) {
@@ -63,6 +66,7 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
         if (drafterOpenTimeoutMs <= 0) {
             throw new IllegalArgumentException("drafterOpenTimeoutMs: " + drafterOpenTimeoutMs + " (expected: > 0)");
         }
+        telemetry = telemetry == null ? TelemetryConfig.OFF : telemetry;
         if (maxQueuedSessions < 0) {
             throw new IllegalArgumentException("maxQueuedSessions: " + maxQueuedSessions + " (expected: >= 0)");
         }
@@ -96,7 +100,7 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
     private record Fields(String id, Integer port, String modelName, String model, String tokenizer, String backend,
                           Integer maxSessions, Long blockDeadlineMs, Integer defaultMaxTokens,
                           Long drafterOpenTimeoutMs, Integer maxQueuedSessions, Long maxQueueWaitMs,
-                          TlsConfig.Fields tls) {
+                          TlsConfig.Fields tls, TelemetryConfig.Fields telemetry) {
 
         VerifierConfig toConfig(Path dir) {
             if (model == null) {
@@ -139,6 +143,9 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
             if (tls != null) {
                 b.tls(tls.toConfig("tls", dir));
             }
+            if (telemetry != null) {
+                b.telemetry(telemetry.toConfig());
+            }
             return b.build();
         }
     }
@@ -158,9 +165,16 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
         private int maxQueuedSessions = 64;
         private long maxQueueWaitMs = 10_000;
         private TlsConfig tls;
+        private TelemetryConfig telemetry = TelemetryConfig.OFF;
 
         private Builder(Path model) {
             this.model = model;
+        }
+
+        /** See {@link VerifierConfig#telemetry()}. */
+        public Builder telemetry(TelemetryConfig telemetry) {
+            this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+            return this;
         }
 
         /** See {@link VerifierConfig#id()}. */
@@ -238,7 +252,7 @@ public record VerifierConfig(String id, int port, String modelName, Path model, 
         /** The validated configuration. */
         public VerifierConfig build() {
             return new VerifierConfig(id, port, modelName, model, tokenizer, backend, maxSessions, blockDeadlineMs,
-                    defaultMaxTokens, drafterOpenTimeoutMs, maxQueuedSessions, maxQueueWaitMs, tls);
+                    defaultMaxTokens, drafterOpenTimeoutMs, maxQueuedSessions, maxQueueWaitMs, tls, telemetry);
         }
     }
 }

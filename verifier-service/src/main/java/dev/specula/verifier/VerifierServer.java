@@ -18,7 +18,9 @@ import dev.specula.rpc.ProtocolLimits;
 import dev.specula.rpc.ServerHealth;
 import dev.specula.verifier.draftlength.ForwardTimings;
 import dev.specula.verifier.drafter.DrafterPool;
+import dev.specula.telemetry.Telemetry;
 import dev.specula.verifier.session.SessionResources;
+import dev.specula.verifier.session.VerifierMetrics;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -55,13 +57,14 @@ public final class VerifierServer implements AutoCloseable {
     private final DrafterPool drafters;
     private final VerifierServiceImpl service;
     private final GrpcServer server;
+    private final Telemetry telemetry;
     // Not ready until started; NOT_SERVING once a forward pass fails or shutdown begins.
     private final ServerHealth health = new ServerHealth();
     private final TlsCredentials tls; // null: plaintext
 
     /** A verifier on {@code builder} whose drafter channels are plaintext ({@code Channels.plaintext}). */
     public VerifierServer(VerifierConfig config, ServerBuilder<?> builder) {
-        this(config, builder, new DrafterPool());
+        this(config, builder, new DrafterPool(), Telemetry.start("verifier", config.id(), config.telemetry()));
     }
 
     /**
@@ -70,38 +73,56 @@ public final class VerifierServer implements AutoCloseable {
      */
     public VerifierServer(VerifierConfig config, ServerBuilder<?> builder,
                           Function<String, ManagedChannel> drafterChannels, CircuitBreakerConfig breaker) {
-        this(config, builder, new DrafterPool(drafterChannels, breaker));
+        this(config, builder, new DrafterPool(drafterChannels, breaker),
+                Telemetry.start("verifier", config.id(), config.telemetry()));
     }
 
-    private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters) {
-        this(config, builder, drafters, null);
+    /**
+     * As {@link #VerifierServer(VerifierConfig, ServerBuilder, Function, CircuitBreakerConfig)}, recording into
+     * {@code telemetry} (tests pass in-memory exporters), which the server closes with itself.
+     */
+    public VerifierServer(VerifierConfig config, ServerBuilder<?> builder,
+                          Function<String, ManagedChannel> drafterChannels, CircuitBreakerConfig breaker,
+                          Telemetry telemetry) {
+        this(config, builder, new DrafterPool(drafterChannels, breaker), null, telemetry);
     }
 
-    private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters, TlsCredentials tls) {
+    private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters, Telemetry telemetry) {
+        this(config, builder, drafters, null, telemetry);
+    }
+
+    private VerifierServer(VerifierConfig config, ServerBuilder<?> builder, DrafterPool drafters, TlsCredentials tls,
+                           Telemetry telemetry) {
         this.config = config;
         this.tls = tls;
         this.drafters = drafters;
+        this.telemetry = telemetry;
         try {
             this.file = ModelFile.open(config.model(), config.tokenizer());
         } catch (IOException e) {
+            telemetry.close();
             throw new UncheckedIOException("model: " + config.model() + ": " + e.getMessage(), e);
         }
         try {
             this.model = file.load(Backends.create(config.backend()));
         } catch (RuntimeException e) {
             file.close();
+            telemetry.close();
             throw e;
         }
-        this.batcher = new ForwardBatcher(model, "verifier-batcher");
+        // The gauges read the service and the batcher when collected, after both exist.
+        VerifierMetrics metrics = new VerifierMetrics(telemetry.meter(), this::activeSessions, this::queuedForwards,
+                this::cachedTokens, this::queuedSessions, drafters.breakers());
+        this.batcher = new ForwardBatcher(model, "verifier-batcher", metrics::batch);
         this.timings = new ForwardTimings(ProtocolLimits.maxVerificationRows(), config.maxSessions());
         warmUp(timings);
         SessionResources resources = new SessionResources(config.id(), config.modelName(), model,
                 file.tokenizer(), VocabularyFingerprint.of(file.tokenizer()),
                 ByteString.copyFrom(VocabularyFingerprint.tokenDigests(file.tokenizer())), batcher, drafters, timings,
-                config.blockDeadlineMs(), config.drafterOpenTimeoutMs(), health);
+                config.blockDeadlineMs(), config.drafterOpenTimeoutMs(), health, telemetry, metrics);
         this.service = new VerifierServiceImpl(resources, config.maxSessions(), config.maxQueuedSessions(),
                 config.maxQueueWaitMs(), config.defaultMaxTokens(), describe(config.modelName(), file));
-        this.server = new GrpcServer("verifier", builder, health, service);
+        this.server = new GrpcServer("verifier", telemetry.instrument(builder), health, service);
     }
 
     /** A verifier listening on {@code config.port()} over Netty, with {@code config.tls()}. */
@@ -119,7 +140,8 @@ public final class VerifierServer implements AutoCloseable {
             ChannelCredentials outgoing = TlsCredentials.channelCredentials(tls);
             return new VerifierServer(config, GrpcServer.netty(address, TlsCredentials.serverCredentials(tls),
                     ProtocolLimits.MAX_INTERNAL_MESSAGE_BYTES),
-                    new DrafterPool(target -> Channels.open(target, outgoing), DrafterPool.DEFAULT_BREAKER), tls);
+                    new DrafterPool(target -> Channels.open(target, outgoing), DrafterPool.DEFAULT_BREAKER), tls,
+                    Telemetry.start("verifier", config.id(), config.telemetry()));
         } catch (RuntimeException e) {
             if (tls != null) {
                 tls.close();
@@ -158,6 +180,14 @@ public final class VerifierServer implements AutoCloseable {
     /** Sessions open now. */
     public int activeSessions() {
         return service.activeSessions();
+    }
+
+    private int queuedForwards() {
+        return batcher.queued();
+    }
+
+    private long cachedTokens() {
+        return service.cachedTokens();
     }
 
     /** The batcher every session's passes go through, for its pass counts. */
@@ -206,6 +236,7 @@ public final class VerifierServer implements AutoCloseable {
         if (tls != null) {
             tls.close();
         }
+        telemetry.close();
     }
 
     /**

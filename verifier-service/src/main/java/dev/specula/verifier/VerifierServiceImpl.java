@@ -73,6 +73,8 @@ final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplB
     @Override
     public void openSession(OpenSessionRequest request, StreamObserver<OpenSessionResponse> responseObserver) {
         long start = System.nanoTime();
+        // The gRPC instrumentation made the OpenSession call's span current here; the session runs on another thread.
+        io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
         SessionSpec spec;
         try {
             spec = validator.validate(request);
@@ -101,7 +103,8 @@ final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplB
             });
         }
         if (admission.tryEnter()) {
-            Thread.ofVirtual().name("session-" + spec.sessionId()).start(() -> run(call, spec, responseObserver, start));
+            Thread.ofVirtual().name("session-" + spec.sessionId())
+                    .start(() -> run(call, spec, responseObserver, start, trace));
             return;
         }
         if (!admission.joinQueue()) {
@@ -137,7 +140,7 @@ final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplB
                         + " and the call's deadline)"));
                 return;
             }
-            run(call, spec, responseObserver, start);
+            run(call, spec, responseObserver, start, trace);
         });
         call.waiter = waiter;
         waiters.add(waiter);
@@ -145,7 +148,8 @@ final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplB
     }
 
     /** Runs an admitted session to its end, then gives its place to the next. */
-    private void run(Call call, SessionSpec spec, StreamObserver<OpenSessionResponse> out, long start) {
+    private void run(Call call, SessionSpec spec, StreamObserver<OpenSessionResponse> out, long start,
+                     io.opentelemetry.context.Context trace) {
         synchronized (this) {
             if (closed || call.cancelled) {
                 admission.leave();
@@ -156,7 +160,9 @@ final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplB
             }
             running++;
         }
-        GenerationSession session = new GenerationSession(spec, resources, out, start);
+        // The session's span is a child of the OpenSession call's span, which the gRPC instrumentation made
+        // current on the call's thread and openSession handed over.
+        GenerationSession session = new GenerationSession(spec, resources, out, start, trace);
         active.add(session);
         call.session = session;
         if (call.cancelled) {
@@ -194,6 +200,15 @@ final class VerifierServiceImpl extends VerifierServiceGrpc.VerifierServiceImplB
     /** Sessions waiting in the admission queue now. */
     public int queuedSessions() {
         return admission.waiting();
+    }
+
+    /** Tokens held in the running sessions' KV caches now. */
+    public long cachedTokens() {
+        long tokens = 0;
+        for (GenerationSession s : active) {
+            tokens += s.cachedTokens();
+        }
+        return tokens;
     }
 
     /**

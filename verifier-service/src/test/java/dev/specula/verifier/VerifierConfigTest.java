@@ -1,5 +1,6 @@
 package dev.specula.verifier;
 
+import dev.specula.telemetry.TelemetryConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +54,8 @@ class VerifierConfigTest {
                 maxQueueWaitMs: 1500
                 """));
         assertThat(c).isEqualTo(new VerifierConfig("v-1", 6000, "stories", Path.of("/abs/stories260K.bin"),
-                dir.toAbsolutePath().resolve("tok512.bin"), "naive", 3, 250, 100, 700, 5, 1500, null));
+                dir.toAbsolutePath().resolve("tok512.bin"), "naive", 3, 250, 100, 700, 5, 1500, null,
+                TelemetryConfig.OFF));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,11 +33,21 @@ public final class ForwardBatcher implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong segments = new AtomicLong();
+    private final IntConsumer passSizes;
     private volatile boolean closed;
 
     /** Starts the batching thread, named {@code name}. */
     public ForwardBatcher(Transformer model, String name) {
+        this(model, name, size -> { });
+    }
+
+    /**
+     * As {@link #ForwardBatcher(Transformer, String)}, telling {@code passSizes} the number of session requests
+     * of every pass (on the batching thread, so it must be quick), for metrics.
+     */
+    public ForwardBatcher(Transformer model, String name, IntConsumer passSizes) {
         this.model = model;
+        this.passSizes = passSizes;
         this.batched = new BatchedForward(model);
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::loop);
     }
@@ -64,6 +75,11 @@ public final class ForwardBatcher implements AutoCloseable {
     /** Passes run so far. */
     public long passes() {
         return passes.get();
+    }
+
+    /** Requests queued for the next pass now. */
+    public int queued() {
+        return queue.size();
     }
 
     /** Session requests served so far; {@code requests / passes} is the mean batch size. */
@@ -107,6 +123,7 @@ public final class ForwardBatcher implements AutoCloseable {
             List<float[][]> logits = batched.forward(pass);
             passes.incrementAndGet();
             segments.addAndGet(pass.size());
+            passSizes.accept(pass.size());
             for (int i = 0; i < small.size(); i++) {
                 small.get(i).result().complete(logits.get(i));
             }
@@ -124,6 +141,7 @@ public final class ForwardBatcher implements AutoCloseable {
                     : new float[][] {r.session().forwardLast(r.tokens())};
             passes.incrementAndGet();
             segments.incrementAndGet();
+            passSizes.accept(1);
             r.result().complete(logits);
         } catch (RuntimeException e) {
             r.result().completeExceptionally(e);

@@ -5,6 +5,7 @@ import dev.specula.rpc.ProtocolLimits;
 import dev.specula.rpc.security.AuthConfig;
 import dev.specula.rpc.security.ClientLimitsConfig;
 import dev.specula.rpc.security.TlsConfig;
+import dev.specula.telemetry.TelemetryConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,19 +50,23 @@ import java.util.Set;
  * @param auth                 bearer tokens the public gRPC API requires ({@code auth.tokensFile}); null (the
  *                             default) means none. Not yet enforced on the HTTP API, so both may not be configured
  * @param limits               per-client limits of the public gRPC API; default none
+ * @param telemetry            metrics and traces (the {@code telemetry:} section); {@link TelemetryConfig#OFF}
+ *                             when absent
  */
 public record RouterConfig(int port, String defaultModel, Map<String, List<String>> models,
                            List<DrafterConfig> drafters, RoutesConfig routes, List<DomainRule> domainRules,
                            List<String> detectLanguages, String fallbackLanguage, boolean lowAccuracyDetection,
                            int initialDraftLength, int maxDraftLength, double explorationRate,
                            long explorationSeed, HttpConfig http, TlsConfig tls,
-                           AuthConfig auth, ClientLimitsConfig limits, ReplicaHealthConfig replicaHealth) {
+                           AuthConfig auth, ClientLimitsConfig limits, ReplicaHealthConfig replicaHealth,
+                           TelemetryConfig telemetry) {
 
     /** The port a router listens on by default. */
     public static final int DEFAULT_PORT = 50051;
 
     /** Validates every field and the references between them; see the record's Javadoc. */
     public RouterConfig {
+        telemetry = telemetry == null ? TelemetryConfig.OFF : telemetry;
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         }
@@ -171,6 +176,17 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         return java.util.Collections.unmodifiableSet(codes);
     }
 
+    /**
+     * Every domain the configuration names: in the routing table, the domain rules, the drafters, and "general".
+     */
+    public Set<String> knownDomains() {
+        Set<String> names = new java.util.TreeSet<>(routes.domains().keySet());
+        domainRules.forEach(rule -> names.add(rule.domain()));
+        drafters.forEach(d -> names.addAll(d.domains()));
+        names.add(dev.specula.router.routing.Route.GENERAL);
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
     /** The drafter with this id, or null. */
     public DrafterConfig drafter(String id) {
         for (DrafterConfig drafter : drafters) {
@@ -217,6 +233,7 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
         private TlsConfig tls;
         private AuthConfig auth;
         private ClientLimitsConfig limits;
+        private TelemetryConfig telemetry;
 
         private Builder() {
         }
@@ -287,12 +304,14 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
 
         public Builder limits(ClientLimitsConfig limits) { this.limits = limits; return this; }
 
+        public Builder telemetry(TelemetryConfig telemetry) { this.telemetry = telemetry; return this; }
+
         /** Validates and builds. */
         public RouterConfig build() {
             return new RouterConfig(port, defaultModel, models, drafters, routes, domainRules, detectLanguages,
                     fallbackLanguage, lowAccuracyDetection,
                     initialDraftLength == null ? Math.min(ProtocolLimits.DEFAULT_DRAFT_LENGTH, maxDraftLength) : initialDraftLength, maxDraftLength, explorationRate,
-                    explorationSeed, http, tls, auth, limits, replicaHealth);
+                    explorationSeed, http, tls, auth, limits, replicaHealth, telemetry);
         }
     }
 }

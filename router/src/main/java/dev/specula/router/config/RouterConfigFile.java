@@ -1,5 +1,7 @@
 package dev.specula.router.config;
 
+import dev.specula.telemetry.TelemetryConfig;
+
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +17,7 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
                         dev.specula.rpc.security.TlsConfig.Fields tls,
                         dev.specula.rpc.security.AuthConfig.Fields auth,
                         dev.specula.rpc.security.ClientLimitsConfig.Fields limits,
-                        ReplicaHealthFile replicaHealth) {
+                        ReplicaHealthFile replicaHealth, TelemetryConfig.Fields telemetry) {
 
     /** The {@code replicaHealth} section as written. */
     record ReplicaHealthFile(Long ejectionMs, Long maxEjectionMs) {
@@ -72,6 +74,9 @@ record RouterConfigFile(Integer port, String defaultModel, Map<String, List<Stri
         }
         if (http != null) {
             b.http(http.toConfig().resolvedAgainst(dir));
+        }
+        if (telemetry != null) {
+            b.telemetry(telemetry.toConfig());
         }
         if (replicaHealth != null) {
             b.replicaHealth(replicaHealth.toConfig());

@@ -83,6 +83,11 @@ public final class DrafterPool implements AutoCloseable {
         return breakers.circuitBreaker(target);
     }
 
+    /** Every target's circuit breaker, for metrics. */
+    public CircuitBreakerRegistry breakers() {
+        return breakers;
+    }
+
     /**
      * What the sessions measured of drafter model {@code drafterId} at {@code target}; beyond
      * {@link #MAX_HISTORIES} drafters a fresh, unshared one.

@@ -12,6 +12,8 @@ import dev.specula.proto.v1.StepStatistics;
 import dev.specula.proto.v1.Verdict;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +38,8 @@ import java.util.logging.Logger;
 public final class GenerationSession implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(GenerationSession.class.getName());
+    /** Verification steps per child span of the session's span: a span per step would cost more than a step. */
+    static final int STEPS_PER_SPAN = 16;
 
     private final SessionSpec spec;
     private final SessionResources res;
@@ -47,20 +51,32 @@ public final class GenerationSession implements Runnable {
     private final int[] sequence; // [context + 1]: the committed sequence, prompt first
     private final SpeculationSetup drafter;
     private volatile String stopReason;
-    private InferenceSession kv;
+    private volatile InferenceSession kv; // read by the metrics' collection too
     private int length;
     private int generated;
     private FinishReason finish;
+    private final Span span;
+    private final Context traceContext;
+    // The open group of verification steps (loop thread only).
+    private Span stepSpan;
+    private int spanSteps;
+    private int spanDrafted;
+    private int spanAccepted;
 
     /**
      * @param spec       the validated request
      * @param res        what the verifier's sessions share
      * @param out        where committed tokens and the summary go
      * @param startNanos when the request arrived
+     * @param parent     the trace context the session's span is a child of (the OpenSession call's)
      */
     public GenerationSession(SessionSpec spec, SessionResources res, StreamObserver<OpenSessionResponse> out,
-                             long startNanos) {
+                             long startNanos, Context parent) {
         this.spec = spec;
+        this.span = res.telemetry().tracer().spanBuilder("verifier.session").setParent(parent)
+                .setAttribute("specula.session_id", spec.sessionId())
+                .setAttribute("specula.prompt_tokens", spec.promptTokens().length).startSpan();
+        this.traceContext = parent.with(span);
         this.res = res;
         this.out = out;
         this.stats = new SessionStats(startNanos);
@@ -90,8 +106,10 @@ public final class GenerationSession implements Runnable {
         try (InferenceSession session = res.model().newSession(context)) {
             kv = session;
             loadSequence();
-            // The drafter's handshake and prefill run while the target prefills, not before it.
-            CompletableFuture<Void> opening = CompletableFuture.runAsync(() -> drafter.open(sequence, length),
+            // The drafter's handshake and prefill run while the target prefills, not before it; its call carries
+            // the session's trace context to the drafter.
+            CompletableFuture<Void> opening = CompletableFuture.runAsync(
+                    traceContext.wrap(() -> drafter.open(sequence, length)),
                     task -> Thread.ofVirtual().name("drafter-open-" + spec.sessionId()).start(task));
             prefill();
             drafter.awaitOpen(opening);
@@ -120,6 +138,42 @@ public final class GenerationSession implements Runnable {
         } finally {
             drafter.release();
             res.timings().sessionEnded();
+            endStepSpan();
+            span.setAttribute("specula.completion_tokens", generated)
+                    .setAttribute("specula.finish_reason", finish == null ? "stopped" : finish.name());
+            if (drafter.fallback() != null) {
+                span.setAttribute("specula.drafter_fallback", drafter.fallback());
+            }
+            span.end();
+        }
+    }
+
+    /** Tokens held in the KV cache now (read from other threads for metrics, so only approximately current). */
+    public int cachedTokens() {
+        InferenceSession k = kv;
+        return k == null ? 0 : k.position();
+    }
+
+    /** Counts a step into the open group span, starting one when none is open and ending it when full. */
+    private void traceStep(int drafted, int accepted) {
+        if (stepSpan == null) {
+            stepSpan = res.telemetry().tracer().spanBuilder("verifier.steps").setParent(traceContext)
+                    .setAttribute("specula.first_position", length).startSpan();
+        }
+        spanSteps++;
+        spanDrafted += drafted;
+        spanAccepted += accepted;
+        if (spanSteps == STEPS_PER_SPAN) {
+            endStepSpan();
+        }
+    }
+
+    private void endStepSpan() {
+        if (stepSpan != null) {
+            stepSpan.setAttribute("specula.steps", spanSteps).setAttribute("specula.drafted", spanDrafted)
+                    .setAttribute("specula.accepted", spanAccepted).end();
+            stepSpan = null;
+            spanSteps = spanDrafted = spanAccepted = 0;
         }
     }
 
@@ -178,6 +232,7 @@ public final class GenerationSession implements Runnable {
         res.timings().record(load, 1, forwardMs);
         int next = sampler.sample(logits, spec.params(), length); // the token at position length
         stats.step(0, 0, 0);
+        traceStep(0, 0);
         return commit(new int[] {next}, step(0, 0, 0, forwardMs, 0, 0));
     }
 
@@ -194,7 +249,7 @@ public final class GenerationSession implements Runnable {
         try {
             BlockCheck.check(block, Math.max(m, 0), res.tokenizer().vocabSize(), spec.params().isGreedy());
         } catch (IllegalArgumentException e) {
-            drafter.fail("sent a malformed block at position " + length + " (" + e.getMessage() + ")");
+            drafter.fail(FallbackCause.MALFORMED_BLOCK, "sent a malformed block at position " + length + " (" + e.getMessage() + ")");
             return plainStep();
         }
         if (m <= 0) {
@@ -221,6 +276,7 @@ public final class GenerationSession implements Runnable {
                 && block.getPredictedNextToken() == v.nextToken();
         drafter.verified(k, m, v.accepted(), base + v.accepted() + 1, v.nextToken(), keepEpoch);
         stats.step(k, m, v.accepted());
+        traceStep(m, v.accepted());
         return commit(v.committed(), step(k, m, v.accepted(), forwardMs, waitMs, block.getDraftMs()));
     }
 

@@ -5,6 +5,7 @@ import dev.specula.engine.batch.ForwardBatcher;
 import dev.specula.engine.model.Transformer;
 import dev.specula.engine.tokenizer.Tokenizer;
 import dev.specula.rpc.ServerHealth;
+import dev.specula.telemetry.Telemetry;
 import dev.specula.verifier.draftlength.ForwardTimings;
 import dev.specula.verifier.drafter.DrafterPool;
 
@@ -26,11 +27,13 @@ import java.util.Objects;
  * @param blockDeadlineMs      how long a session waits for a valid block before it decodes plainly
  * @param drafterOpenTimeoutMs how long a session waits for a drafter's ready
  * @param health               the server's health, told when a forward pass fails
+ * @param telemetry            where spans go, and the drafter channels' trace propagation
+ * @param metrics              the verifier's metrics
  */
 public record SessionResources(String verifierId, String modelName, Transformer model, Tokenizer tokenizer,
                                String fingerprint, ByteString tokenDigests, ForwardBatcher batcher, DrafterPool drafters,
                                ForwardTimings timings, long blockDeadlineMs, long drafterOpenTimeoutMs,
-                               ServerHealth health) {
+                               ServerHealth health, Telemetry telemetry, VerifierMetrics metrics) {
 
     public SessionResources {
         Objects.requireNonNull(model, "model");
@@ -40,6 +43,8 @@ public record SessionResources(String verifierId, String modelName, Transformer 
         Objects.requireNonNull(drafters, "drafters");
         Objects.requireNonNull(timings, "timings");
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /** The target's context length. */

@@ -82,10 +82,12 @@ final class SpeculationSetup {
             breaker = res.drafters().breaker(target.target());
         } catch (IllegalStateException e) {
             fallback = target.describe() + ": " + e.getMessage() + ", decoding plainly";
+            res.metrics().fellBack(FallbackCause.UNREACHABLE); // the pool will not open a channel to it
             return;
         }
         if (!breaker.tryAcquirePermission()) {
             fallback = target.describe() + ": circuit breaker open, decoding plainly";
+            res.metrics().fellBack(FallbackCause.BREAKER_OPEN);
             return;
         }
         permitted = true;
@@ -104,9 +106,11 @@ final class SpeculationSetup {
         }
         DrafterLink started;
         try {
-            started = DrafterLink.start(res.drafters().channel(target.target()), open.build());
+            // The channel carries the session's trace context to the drafter.
+            started = DrafterLink.start(res.telemetry().instrument(res.drafters().channel(target.target())),
+                    open.build());
         } catch (RuntimeException e) {
-            fail("could not be reached (" + e.getMessage() + ")");
+            fail(FallbackCause.UNREACHABLE, "could not be reached (" + e.getMessage() + ")");
             return;
         }
         synchronized (this) {
@@ -123,11 +127,11 @@ final class SpeculationSetup {
             synchronized (this) {
                 opening = null;
                 if (abandoned || auto && e.timedOut()) {
-                    releasePermission(); // slow under load is no verdict on the drafter
+                    releasePermission(); // slow under load is no verdict on the drafter, and no fallback
                     return;
                 }
             }
-            fail(e.getMessage());
+            fail(FallbackCause.OPEN_FAILED, e.getMessage());
             return;
         }
         synchronized (this) {
@@ -199,7 +203,7 @@ final class SpeculationSetup {
                 event = link.poll(deadline - System.nanoTime());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                fail("was abandoned: the session was interrupted at position " + position);
+                fail(FallbackCause.INTERRUPTED, "was abandoned: the session was interrupted at position " + position);
                 return null;
             }
             switch (event) {
@@ -207,10 +211,12 @@ final class SpeculationSetup {
                     if (auto) {
                         tooSlow(waitMs, position);
                     } else {
-                        fail("missed the block deadline of " + res.blockDeadlineMs() + " ms at position " + position);
+                        fail(FallbackCause.DEADLINE_MISSED, "missed the block deadline of " + res.blockDeadlineMs()
+                                + " ms at position " + position);
                     }
                 }
-                case DrafterLink.Ended ended -> fail(ended.reason() + " at position " + position);
+                case DrafterLink.Ended ended -> fail(FallbackCause.STREAM_ENDED, ended.reason() + " at position "
+                        + position);
                 case DrafterLink.BlockArrived arrived -> {
                     DraftBlock block = arrived.block();
                     if (block.getBasePosition() == position && block.getEpoch() == epoch) {
@@ -262,8 +268,8 @@ final class SpeculationSetup {
         }
     }
 
-    /** Gives up on the drafter for the rest of the session, remembering {@code what} it did. */
-    void fail(String what) {
+    /** Gives up on the drafter for the rest of the session, remembering {@code what} it did and counting why. */
+    void fail(FallbackCause cause, String what) {
         if (cancelled) {
             link = null; // the session is ending for its own reasons: not the drafter's fault
             return;
@@ -271,6 +277,7 @@ final class SpeculationSetup {
         String describe = spec.drafter().describe();
         if (fallback == null) {
             fallback = describe + " " + what;
+            res.metrics().fellBack(cause);
         }
         DrafterLink l = link;
         link = null;
@@ -295,6 +302,9 @@ final class SpeculationSetup {
         if (fallback == null) {
             fallback = spec.drafter().describe() + " sent no block within " + waitedMs + " ms at position " + position
                     + " (auto: decoding plainly)";
+            // A fallback (the session had a drafter and lost it), though no breaker failure: counted as a missed
+            // deadline, the session's patience being its block deadline in auto mode.
+            res.metrics().fellBack(FallbackCause.DEADLINE_MISSED);
         }
         DrafterLink l = link;
         link = null;

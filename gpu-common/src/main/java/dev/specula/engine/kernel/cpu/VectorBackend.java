@@ -12,21 +12,36 @@ import java.util.function.IntConsumer;
  */
 public final class VectorBackend extends CpuBackend {
 
-    private final int threads;
-    private final SpinningWorkers workers;
-    private final ThreadLocal<float[]> rowScratch = ThreadLocal.withInitial(() -> new float[0]);
-
-    /** A backend with one thread per available core. */
-    public VectorBackend() {
-        this(Runtime.getRuntime().availableProcessors());
+    /**
+     * The threads of every default backend in this process. The models of one process (a drafter and a target, or
+     * a whole mesh in one JVM) then take turns on one thread per core instead of each spinning its own threads on
+     * the same cores. Never closed: its idle threads park.
+     */
+    private static final class SharedWorkers {
+        static final int THREADS = Runtime.getRuntime().availableProcessors();
+        static final SpinningWorkers POOL = new SpinningWorkers(THREADS);
     }
 
+    private final int threads;
+    private final SpinningWorkers workers;
+    private final boolean ownsWorkers;
+    private final ThreadLocal<float[]> rowScratch = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** A backend with one thread per available core, shared with the other default backends of this process. */
+    public VectorBackend() {
+        this.threads = SharedWorkers.THREADS;
+        this.workers = SharedWorkers.POOL;
+        this.ownsWorkers = false;
+    }
+
+    /** A backend with its own {@code threads} threads. */
     public VectorBackend(int threads) {
         if (threads <= 0) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: > 0)");
         }
         this.threads = threads;
         this.workers = new SpinningWorkers(threads);
+        this.ownsWorkers = true;
     }
 
     @Override
@@ -124,7 +139,9 @@ public final class VectorBackend extends CpuBackend {
 
     @Override
     public void close() {
-        workers.close();
+        if (ownsWorkers) {
+            workers.close();
+        }
     }
 
     private float[] scratch(int size) {

@@ -15,6 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,6 +161,26 @@ class HelmChartMetricsAuthTest {
             assertThat(mounted.has("subPath")).as("a subPath mount would never see a rotated Secret").isFalse();
         }
         assertThat(chart.kinds("Pod")).as("no helm test pod: specula client sends no token").isEmpty();
+    }
+
+    @Test
+    void tokensSecretVolume_kubeletSwapsItsData_routerTokensFollow() throws Exception {
+        // A Secret volume as the kubelet writes it: tokens -> ..data/tokens, ..data -> a timestamped folder, and an
+        // update is a new folder and an atomic rename of ..data, which the chart's mount (no subPath) lets through.
+        Path mount = Files.createDirectories(work.resolve("secret-volume"));
+        Files.writeString(Files.createDirectories(mount.resolve("..2026_01")).resolve("tokens"), "alice old-token\n");
+        Files.createSymbolicLink(mount.resolve("..data"), Path.of("..2026_01"));
+        Files.createSymbolicLink(mount.resolve("tokens"), Path.of("..data/tokens"));
+        BearerTokens tokens = BearerTokens.load(mount.resolve("tokens"));
+        assertThat(tokens.clientOf("Bearer old-token")).isEqualTo(Optional.of("alice"));
+
+        Files.writeString(Files.createDirectories(mount.resolve("..2026_02")).resolve("tokens"), "alice rotated-token\n");
+        Files.createSymbolicLink(mount.resolve("..data_tmp"), Path.of("..2026_02"));
+        Files.move(mount.resolve("..data_tmp"), mount.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+        Thread.sleep(1_100); // BearerTokens looks at the file at most once a second
+
+        assertThat(tokens.clientOf("Bearer rotated-token")).isEqualTo(Optional.of("alice"));
+        assertThat(tokens.clientOf("Bearer old-token")).as("revoked by the update").isEmpty();
     }
 
     @ParameterizedTest

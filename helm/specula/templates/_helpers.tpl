@@ -248,10 +248,8 @@ kind: ServiceMonitor
 metadata:
   name: {{ include "specula.componentName" . }}
   labels:
-    {{- include "specula.labels" . | nindent 4 }}
-    {{- with $sm.labels }}
-    {{- toYaml . | nindent 4 }}
-    {{- end }}
+    {{- /* merged, so that a label given again in serviceMonitor.labels is not a duplicate key */}}
+    {{- mergeOverwrite (include "specula.labels" . | fromYaml) ($sm.labels | default dict) | toYaml | nindent 4 }}
 spec:
   selector:
     matchLabels:

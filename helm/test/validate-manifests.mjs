@@ -1,7 +1,8 @@
 // Validates every object of a multi-document Kubernetes YAML file (helm template's output) against the
 // Kubernetes JSON schemas that the kubernetes-models package ships (generated from the Kubernetes OpenAPI
-// spec; types, required fields, enums, formats). Like the API server's schemas they do not forbid unknown
-// fields. Usage: node validate-manifests.mjs FILE
+// spec; types, required fields, enums, formats), and prometheus-operator's objects (ServiceMonitor) against
+// the schemas @kubernetes-models/prometheus-operator generates from its CRDs. Like the API server's schemas
+// they do not forbid unknown fields. Usage: node validate-manifests.mjs FILE
 // Prints one line per object; exits 1 naming the object and field of the first problems found.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
@@ -23,10 +24,13 @@ for (const document of documents) {
   const object = document.toJS();
   if (object == null) continue; // an empty document between separators
   const name = `${object.apiVersion}/${object.kind} ${object.metadata?.name}`;
-  // "apps/v1" -> the Deployment of kubernetes-models/apps/v1; the core group "v1" -> kubernetes-models/v1
+  // "apps/v1" -> the Deployment of kubernetes-models/apps/v1; the core group "v1" -> kubernetes-models/v1;
+  // a group of custom resources -> the package of its CRDs' models
+  const crdPackages = { "monitoring.coreos.com": "@kubernetes-models/prometheus-operator" };
+  const modelPackage = crdPackages[object.apiVersion?.split("/")[0]] ?? "kubernetes-models";
   let model;
   try {
-    model = (await import(`kubernetes-models/${object.apiVersion}`))[object.kind];
+    model = (await import(`${modelPackage}/${object.apiVersion}`))[object.kind];
     if (!model) throw new Error("no such kind");
   } catch (e) {
     console.error(`${name}: no Kubernetes schema for apiVersion ${object.apiVersion}, kind ${object.kind}`);

@@ -8,6 +8,7 @@ checksum, by its Deployment, so that a changed configuration rolls the pods.
 {{- $root := . -}}
 {{- $c := .Values.router.config -}}
 {{- include "specula.checkRouting" . -}}
+{{- include "specula.checkAuth" . -}}
 port: {{ .Values.router.port }}
 {{- if .Values.router.httpPort }}
 http:
@@ -40,7 +41,15 @@ explorationRate: {{ $c.explorationRate }}
 {{- with $c.replicaHealth }}
 replicaHealth: {{ toJson . }}
 {{- end }}
+{{- with $c.limits }}
+limits: {{ toJson . }}
+{{- end }}
+{{- if .Values.auth.enabled }}
+auth:
+  tokensFile: {{ printf "%s/tokens" .Values.auth.mountPath | quote }}
+{{- end }}
 {{- include "specula.tlsConfig" (dict "root" $root "clientAuth" .Values.tls.routerClientAuth) }}
+{{- include "specula.telemetryConfig" (dict "root" $root "role" "router") }}
 {{- end -}}
 
 {{- define "specula.verifierConfig" -}}
@@ -60,6 +69,7 @@ blockDeadlineMs: {{ $v.blockDeadlineMs }}
 defaultMaxTokens: {{ $v.defaultMaxTokens }}
 drafterOpenTimeoutMs: {{ $v.drafterOpenTimeoutMs }}
 {{- include "specula.tlsConfig" (dict "root" . "clientAuth" "require") }}
+{{- include "specula.telemetryConfig" (dict "root" . "role" "verifier") }}
 {{- end -}}
 
 {{/* One drafter pool's configuration: (dict "root" $ "pool" POOL). */}}
@@ -77,6 +87,7 @@ models:
     domains: {{ .domains | default (list "general") | toJson }}
 {{- end }}
 {{- include "specula.tlsConfig" (dict "root" .root "clientAuth" "require") }}
+{{- include "specula.telemetryConfig" (dict "root" .root "role" "drafter") }}
 {{- end -}}
 
 {{/*
@@ -96,6 +107,31 @@ tls:
 {{- end }}
 {{- end -}}
 
+{{/*
+The telemetry: section of a service when metrics.enabled (the Prometheus endpoint on its role's port, which
+the container and the Services name `metrics`) or an OTLP endpoint is set: (dict "root" $ "role" ROLE).
+*/}}
+{{- define "specula.telemetryConfig" -}}
+{{- $m := .root.Values.metrics -}}
+{{- if or $m.enabled $m.otlpEndpoint }}
+telemetry:
+  prometheusPort: {{ include "specula.metricsPort" . }}
+  otlpEndpoint: {{ $m.otlpEndpoint | quote }}
+  traceSampleRatio: {{ $m.traceSampleRatio }}
+{{- end }}
+{{- end -}}
+
+{{/* The port of a role's Prometheus endpoint, 0 when metrics are off: (dict "root" $ "role" ROLE). */}}
+{{- define "specula.metricsPort" -}}
+{{- if .root.Values.metrics.enabled }}{{ index .root.Values.metrics.ports .role }}{{ else }}0{{ end -}}
+{{- end -}}
+
+{{/* Fails when auth is on with the router's HTTP API, which the router refuses at start (the schema cannot see this). */}}
+{{- define "specula.checkAuth" -}}
+{{- if and .Values.auth.enabled .Values.router.httpPort }}
+{{- fail (printf "auth.enabled: the router refuses bearer tokens together with its HTTP API, which does not check them yet (expected: router.httpPort: 0, found %v)" .Values.router.httpPort) }}
+{{- end -}}
+{{- end -}}
 
 {{/* Fails when the routing table names a drafter id that no drafter pool serves (the schema cannot see this). */}}
 {{- define "specula.checkRouting" -}}

@@ -53,6 +53,8 @@ One Deployment of the image with a role: (dict "root" $ "component" NAME "role" 
 {{- define "specula.deployment" -}}
 {{- $root := .root -}}
 {{- $v := .values -}}
+{{- $metricsPort := include "specula.metricsPort" (dict "root" $root "role" .role) | int -}}
+{{- $auth := and (eq .role "router") $root.Values.auth.enabled -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -72,6 +74,11 @@ spec:
         {{- include "specula.labels" . | nindent 8 }}
       annotations:
         checksum/config: {{ .configText | sha256sum }}
+        {{- if and $metricsPort $root.Values.metrics.podAnnotations }}
+        prometheus.io/scrape: "true"
+        prometheus.io/port: {{ $metricsPort | quote }}
+        prometheus.io/path: /metrics
+        {{- end }}
     spec:
       {{- with $root.Values.imagePullSecrets }}
       imagePullSecrets:
@@ -112,6 +119,11 @@ spec:
               containerPort: {{ $v.httpPort }}
               protocol: TCP
             {{- end }}
+            {{- if $metricsPort }}
+            - name: metrics
+              containerPort: {{ $metricsPort }}
+              protocol: TCP
+            {{- end }}
           # Readiness: the "readiness" health service (NOT_SERVING while draining or after a backend failure);
           # liveness and startup: the whole server ("", NOT_SERVING only after a backend failure).
           readinessProbe:
@@ -150,6 +162,10 @@ spec:
             {{- if $root.Values.tls.enabled }}
             - {name: tls, mountPath: {{ $root.Values.tls.mountPath }}, readOnly: true}
             {{- end }}
+            {{- if $auth }}
+            # No subPath: the kubelet swaps the whole folder when the Secret changes, and the router re-reads it.
+            - {name: auth-tokens, mountPath: {{ $root.Values.auth.mountPath }}, readOnly: true}
+            {{- end }}
       volumes:
         - name: config
           configMap:
@@ -165,18 +181,31 @@ spec:
           secret:
             secretName: {{ $root.Values.tls.secretName }}
         {{- end }}
+        {{- if $auth }}
+        - name: auth-tokens
+          secret:
+            secretName: {{ $root.Values.auth.tokensSecret }}
+            items:
+              - {key: tokens, path: tokens}
+        {{- end }}
 {{- end -}}
 
-{{/* A Service: headless (every pod's address in DNS, for client-side balancing) unless a type is given. */}}
+{{/*
+A Service: headless (every pod's address in DNS, for client-side balancing) unless a type is given; its ports
+grpc, http (when values.httpPort) and metrics (when metrics are on). (dict "root" $ "component" NAME "role" ROLE
+"values" BLOCK ["type" TYPE] ["metricsOnly" true]): metricsOnly renders a headless Service of the metrics port
+alone, named COMPONENT-metrics, for a router whose own Service is reachable from outside the cluster.
+*/}}
 {{- define "specula.service" -}}
+{{- $metricsPort := include "specula.metricsPort" (dict "root" .root "role" .role) | int -}}
 apiVersion: v1
 kind: Service
 metadata:
-  name: {{ include "specula.componentName" . }}
+  name: {{ include "specula.componentName" (dict "root" .root "component" (printf "%s%s" .component (ternary "-metrics" "" (.metricsOnly | default false)))) }}
   labels:
     {{- include "specula.labels" . | nindent 4 }}
 spec:
-  {{- if .type }}
+  {{- if and .type (not .metricsOnly) }}
   type: {{ .type }}
   {{- else }}
   clusterIP: None
@@ -184,6 +213,7 @@ spec:
   selector:
     {{- include "specula.selectorLabels" . | nindent 4 }}
   ports:
+    {{- if not .metricsOnly }}
     - name: grpc
       port: {{ .values.port }}
       targetPort: grpc
@@ -196,6 +226,43 @@ spec:
       protocol: TCP
       appProtocol: http
     {{- end }}
+    {{- end }}
+    {{- if and $metricsPort (or .metricsOnly (not .type) (eq .type "ClusterIP")) }}
+    - name: metrics
+      port: {{ $metricsPort }}
+      targetPort: metrics
+      protocol: TCP
+      appProtocol: http
+    {{- end }}
+{{- end -}}
+
+{{/*
+A prometheus-operator ServiceMonitor of one component's Service, when metrics.serviceMonitor.enabled:
+(dict "root" $ "component" NAME).
+*/}}
+{{- define "specula.serviceMonitor" -}}
+{{- $sm := .root.Values.metrics.serviceMonitor -}}
+{{- if $sm.enabled }}
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: {{ include "specula.componentName" . }}
+  labels:
+    {{- /* merged, so that a label given again in serviceMonitor.labels is not a duplicate key */}}
+    {{- mergeOverwrite (include "specula.labels" . | fromYaml) ($sm.labels | default dict) | toYaml | nindent 4 }}
+spec:
+  selector:
+    matchLabels:
+      {{- include "specula.selectorLabels" . | nindent 6 }}
+  endpoints:
+    - port: metrics
+      path: /metrics
+      scheme: http
+      interval: {{ $sm.interval }}
+      {{- with $sm.scrapeTimeout }}
+      scrapeTimeout: {{ . }}
+      {{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* A HorizontalPodAutoscaler on CPU, when values.autoscaling.enabled. */}}

@@ -1,5 +1,9 @@
 package dev.specula.e2e.chart;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +28,10 @@ final class ChartTools {
     static final Path CHART = Path.of("../helm/specula");
     /** The tools' npm package (package.json, package-lock.json, validate-manifests.mjs). */
     static final Path TOOLS = Path.of("../helm/test");
+    /** The chart's own values (no --values file); the other value sets are files under helm/specula/ci. */
+    static final String DEFAULT_VALUES = "";
+
+    private static final YAMLMapper YAML = new YAMLMapper();
 
     /** Why the tools cannot be had here; the tests skip with it. */
     static final class Unavailable extends Exception {
@@ -87,6 +95,54 @@ final class ChartTools {
         List<String> command = new ArrayList<>(List.of(helm.toString()));
         command.addAll(List.of(args));
         return run(command, Path.of("."), 120);
+    }
+
+    /**
+     * {@code helm template} of a value set (a file name under helm/specula/ci, or {@link #DEFAULT_VALUES}) as
+     * release "specula" in namespace "serving", written to a file in {@code dir}.
+     *
+     * @throws IOException with helm's output when it fails
+     */
+    Path render(Path dir, String valueSet, String... moreArgs) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("template", "specula", CHART.toString(), "--namespace", "serving"));
+        args.addAll(List.of(moreArgs));
+        Result template = helm(withValues(args, valueSet));
+        if (template.exitCode() != 0) {
+            throw new IOException("helm template with " + valueSet + " " + List.of(moreArgs) + ": " + template.output());
+        }
+        Path manifests = dir.resolve((valueSet.isEmpty() ? "default" : valueSet) + ".rendered.yaml");
+        Files.writeString(manifests, template.output());
+        return manifests;
+    }
+
+    /** {@code helm template} of the chart's own values with {@code setArgs}, for values it should refuse. */
+    Result templateWith(String... setArgs) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("template", "t", CHART.toString()));
+        args.addAll(List.of(setArgs));
+        return helm(args.toArray(String[]::new));
+    }
+
+    /** {@code args} with {@code --values ci/VALUE_SET} unless it is {@link #DEFAULT_VALUES}. */
+    static String[] withValues(List<String> args, String valueSet) {
+        List<String> all = new ArrayList<>(args);
+        if (!valueSet.isEmpty()) {
+            all.addAll(List.of("--values", CHART.resolve("ci").resolve(valueSet).toString()));
+        }
+        return all.toArray(String[]::new);
+    }
+
+    /** The objects of a file of YAML documents, empty documents left out. */
+    static List<JsonNode> objects(Path manifests) throws IOException {
+        List<JsonNode> objects = new ArrayList<>();
+        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(manifests.toFile())) {
+            while (documents.hasNextValue()) {
+                JsonNode object = documents.nextValue();
+                if (object != null && object.isObject()) {
+                    objects.add(object);
+                }
+            }
+        }
+        return objects;
     }
 
     /** Validates a file of Kubernetes YAML documents against the Kubernetes JSON schemas. */

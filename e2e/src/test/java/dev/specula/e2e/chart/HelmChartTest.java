@@ -10,8 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.MappingIterator;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class HelmChartTest {
 
-    /** The chart's own values (no --values file); the other value sets are files under helm/specula/ci. */
-    private static final String DEFAULT = "";
-    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final String DEFAULT = ChartTools.DEFAULT_VALUES;
 
     private static ChartTools tools;
 
@@ -47,15 +43,17 @@ class HelmChartTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {DEFAULT, "cpu-only.yaml", "gpu-node-pools.yaml", "several-languages.yaml"})
+    @ValueSource(strings = {DEFAULT, "cpu-only.yaml", "gpu-node-pools.yaml", "several-languages.yaml", "metrics.yaml",
+            "auth-limits.yaml"})
     void lint_valueSet_passes(String valueSet) throws Exception {
-        ChartTools.Result lint = tools.helm(withValues(List.of("lint", ChartTools.CHART.toString()), valueSet));
+        ChartTools.Result lint = tools.helm(ChartTools.withValues(List.of("lint", ChartTools.CHART.toString()), valueSet));
         assertThat(lint.exitCode()).as(lint.output()).isZero();
         assertThat(lint.output()).contains("0 chart(s) failed");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {DEFAULT, "cpu-only.yaml", "gpu-node-pools.yaml", "several-languages.yaml"})
+    @ValueSource(strings = {DEFAULT, "cpu-only.yaml", "gpu-node-pools.yaml", "several-languages.yaml", "metrics.yaml",
+            "auth-limits.yaml"})
     void template_valueSet_everyObjectValidAgainstKubernetesSchemas(String valueSet) throws Exception {
         Path manifests = render(valueSet);
         int objects = objects(manifests).size();
@@ -67,7 +65,8 @@ class HelmChartTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {DEFAULT, "cpu-only.yaml", "gpu-node-pools.yaml", "several-languages.yaml"})
+    @ValueSource(strings = {DEFAULT, "cpu-only.yaml", "gpu-node-pools.yaml", "several-languages.yaml", "metrics.yaml",
+            "auth-limits.yaml"})
     void template_valueSet_configsLoadWithTheServicesLoaders(String valueSet) throws Exception {
         // The loaders check that TLS files can be read: the secret's files, as the pod would mount them.
         Path tlsMount = Files.createDirectories(work.resolve("tls"));
@@ -193,43 +192,17 @@ class HelmChartTest {
     }
 
     private void assertRefused(String expectedInMessage, String... setArgs) throws Exception {
-        List<String> args = new ArrayList<>(List.of("template", "t", ChartTools.CHART.toString()));
-        args.addAll(List.of(setArgs));
-        ChartTools.Result result = tools.helm(args.toArray(String[]::new));
+        ChartTools.Result result = tools.templateWith(setArgs);
         assertThat(result.exitCode()).as(result.output()).isNotZero();
         assertThat(result.output()).contains(expectedInMessage);
     }
 
     private Path render(String valueSet, String... moreArgs) throws Exception {
-        List<String> args = new ArrayList<>(
-                List.of("template", "specula", ChartTools.CHART.toString(), "--namespace", "serving"));
-        args.addAll(List.of(moreArgs));
-        ChartTools.Result template = tools.helm(withValues(args, valueSet));
-        assertThat(template.exitCode()).as(template.output()).isZero();
-        Path manifests = work.resolve((valueSet.isEmpty() ? "default" : valueSet) + ".rendered.yaml");
-        Files.writeString(manifests, template.output());
-        return manifests;
-    }
-
-    private static String[] withValues(List<String> args, String valueSet) {
-        List<String> all = new ArrayList<>(args);
-        if (!valueSet.isEmpty()) {
-            all.addAll(List.of("--values", ChartTools.CHART.resolve("ci").resolve(valueSet).toString()));
-        }
-        return all.toArray(String[]::new);
+        return tools.render(work, valueSet, moreArgs);
     }
 
     private static List<JsonNode> objects(Path manifests) throws Exception {
-        List<JsonNode> objects = new ArrayList<>();
-        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(manifests.toFile())) {
-            while (documents.hasNextValue()) {
-                JsonNode object = documents.nextValue();
-                if (object != null && object.isObject()) {
-                    objects.add(object);
-                }
-            }
-        }
-        return objects;
+        return ChartTools.objects(manifests);
     }
 
     private Path write(String name, String text) throws Exception {

@@ -102,8 +102,8 @@ class AuthAndLimitsTest {
 
     @Test
     void limits_streamsPerClient_tripForThatClientOnly_andFreeOnCancel() throws IOException {
-        ClientLimits limits = new ClientLimits(new ClientLimitsConfig(2, 0, 100, 600), true);
-        start(limits);
+        ClientLimits limits = new ClientLimits(new ClientLimitsConfig(2, 0, 100, 600));
+        start(limits, ClientIdentity.trustForwarded());
         List<AtomicReference<Throwable>> alice = new ArrayList<>();
         List<io.grpc.Context.CancellableContext> contexts = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -125,7 +125,7 @@ class AuthAndLimitsTest {
 
     @Test
     void limits_requestRate_tripsForThatClientOnly() throws IOException {
-        start(new ClientLimits(new ClientLimitsConfig(0, 3, 100, 600), true));
+        start(new ClientLimits(new ClientLimitsConfig(0, 3, 100, 600)), ClientIdentity.trustForwarded());
         for (int i = 0; i < 3; i++) {
             stub(ClientIdentity.FORWARDED, "alice").check(HealthCheckRequest.getDefaultInstance());
         }

@@ -95,6 +95,12 @@ class AuthAndLimitsTest {
     }
 
     @Test
+    void bearerTokens_absentFile_saysSo() {
+        assertThatThrownBy(() -> BearerTokens.load(dir.resolve("absent")))
+                .hasMessageStartingWith("tokensFile: ").hasMessageContaining("absent does not exist");
+    }
+
+    @Test
     void bearerTokens_emptyFile_namesTheField() throws IOException {
         Path file = Files.writeString(dir.resolve("tokens"), "# nobody\n");
         assertThatThrownBy(() -> BearerTokens.load(file)).hasMessageStartingWith("tokensFile: ").hasMessageContaining("no token");

@@ -67,6 +67,7 @@ class OpenAiHttpSecurityTest {
             String base = "http://127.0.0.1:" + router.httpPort();
             assertThat(send(http, get(base + "/health", null)).statusCode()).isEqualTo(200);
             assertUnauthenticated(send(http, get(base + "/v1/models", null)), null);
+            assertUnauthenticated(send(http, get(base + "/v1/no-such-route", null)), null);
             assertUnauthenticated(send(http, post(base + "/v1/completions", null)), null);
             assertUnauthenticated(send(http, post(base + "/v1/completions", "Bearer secret-guessed")), "secret-guessed");
             assertUnauthenticated(send(http, post(base + "/v1/completions", "Basic secret-a")), "secret-a");

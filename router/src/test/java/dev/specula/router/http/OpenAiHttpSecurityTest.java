@@ -1,6 +1,7 @@
 package dev.specula.router.http;
 
 import dev.specula.proto.v1.GenerateRequest;
+import dev.specula.proto.v1.GenerateResponse;
 import dev.specula.proto.v1.GenerationServiceGrpc;
 import dev.specula.router.RouterServer;
 import dev.specula.router.ScriptedVerifier;
@@ -13,11 +14,13 @@ import dev.specula.rpc.security.ClientLimitsConfig;
 import dev.specula.rpc.security.TestPki;
 import dev.specula.rpc.security.TlsConfig;
 import dev.specula.rpc.security.TlsCredentials;
+import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +42,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,13 +57,14 @@ class OpenAiHttpSecurityTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String COMPLETION = "{\"prompt\": \"Hello there\", \"max_tokens\": 3}";
+    private static final ScriptedVerifier.Script COUNTS_TO_THREE = ScriptedVerifier.Script.completes(new int[] {1, 2}, new int[] {3});
 
     @TempDir
     Path dir;
 
     @Test
     void auth_tokenRequiredExceptHealth_refusalLeaksNothing_limitsSharedWithGrpc() throws Exception {
-        Server verifier = verifier(null);
+        Server verifier = verifier(new ScriptedVerifier(COUNTS_TO_THREE), null);
         Path tokens = Files.writeString(dir.resolve("tokens"), "alice secret-a\nbob secret-b\n");
         RouterConfig config = config(verifier, tokens).limits(new ClientLimitsConfig(0, 2, 100, 600)).build();
         HttpClient http = HttpClient.newHttpClient();
@@ -92,6 +97,52 @@ class OpenAiHttpSecurityTest {
     }
 
     @Test
+    void limits_streamOpenOverGrpc_countsAgainstTheSameClientOverHttp() throws Exception {
+        ScriptedVerifier sessions = new ScriptedVerifier(new ScriptedVerifier.Script(List.of(), null, null)); // stay open
+        Server verifier = verifier(sessions, null);
+        Path tokens = Files.writeString(dir.resolve("tokens"), "alice secret-a\n");
+        RouterConfig config = config(verifier, tokens).limits(new ClientLimitsConfig(1, 0, 100, 600)).build();
+        Context.CancellableContext open = Context.current().withCancellation();
+        try (RouterServer router = RouterServer.onAddress(config, new InetSocketAddress("127.0.0.1", 0)).start()) {
+            ManagedChannel channel = Channels.plaintext("localhost:" + router.port());
+            try {
+                open.run(() -> authorized(channel, "Bearer secret-a").generate(
+                        GenerateRequest.newBuilder().setPrompt("Hello there").setMaxTokens(3).build(),
+                        new StreamObserver<>() {
+                            @Override
+                            public void onNext(GenerateResponse value) {
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        }));
+                for (long deadline = System.nanoTime() + 10_000_000_000L;
+                     sessions.requests.isEmpty() && System.nanoTime() < deadline; Thread.sleep(20)) {
+                    // until alice's gRPC stream has reached the verifier
+                }
+                assertThat(sessions.requests).hasSize(1);
+
+                HttpResponse<String> over = send(HttpClient.newHttpClient(),
+                        post("http://127.0.0.1:" + router.httpPort() + "/v1/completions", "Bearer secret-a"));
+                assertThat(over.statusCode()).as(over.body()).isEqualTo(429);
+                assertThat(JSON.readTree(over.body()).get("error").get("message").asString())
+                        .contains("limits.maxStreamsPerClient");
+                assertThat(sessions.requests).as("the refused request reached no verifier").hasSize(1);
+            } finally {
+                open.cancel(null);
+                Channels.close(channel);
+            }
+        } finally {
+            verifier.shutdownNow();
+        }
+    }
+
+    @Test
     void tls_httpsWithTheCa_plaintextAndStrangersFail_renewedCertificateServedWithoutRestart() throws Exception {
         TestPki ca = TestPki.newCa("mesh");
         Path caFile = ca.writeCa(dir);
@@ -100,7 +151,7 @@ class OpenAiHttpSecurityTest {
         Path tokens = Files.writeString(dir.resolve("tokens"), "alice secret-a\n");
         try (TlsCredentials verifierTls = TlsCredentials.open(new TlsConfig(verifierCert.certFile(),
                 verifierCert.keyFile(), caFile, TlsConfig.ClientAuth.REQUIRE, 60))) {
-            Server verifier = verifier(verifierTls);
+            Server verifier = verifier(new ScriptedVerifier(COUNTS_TO_THREE), verifierTls);
             RouterConfig config = config(verifier, tokens).tls(new TlsConfig(routerCert.certFile(), routerCert.keyFile(),
                     caFile, TlsConfig.ClientAuth.NONE, 1)).build();
             try (RouterServer router = RouterServer.onAddress(config, new InetSocketAddress("127.0.0.1", 0)).start()) {
@@ -124,7 +175,13 @@ class OpenAiHttpSecurityTest {
                 for (long deadline = System.nanoTime() + 10_000_000_000L; System.nanoTime() < deadline; Thread.sleep(200)) {
                     // A new client each time: a new connection, so a new handshake.
                     HttpClient fresh = HttpClient.newBuilder().sslContext(trusting(caFile)).build();
-                    served = serial(send(fresh, get(https + "/health", null)));
+                    try {
+                        served = serial(send(fresh, get(https + "/health", null)));
+                    } catch (SSLHandshakeException e) {
+                        // TestPki writes the certificate, then the key: a check between the two moves reads the
+                        // new certificate with the old key, and handshakes fail until the next check (TlsCredentials).
+                        continue;
+                    }
                     if (served.equals(renewed.certificate().getSerialNumber())) {
                         break;
                     }
@@ -153,11 +210,15 @@ class OpenAiHttpSecurityTest {
                 .auth(new AuthConfig(tokens)).http(new HttpConfig(0, 4096, Map.of()));
     }
 
-    /** A scripted verifier on loopback TCP, TLS with {@code tls} (null: plaintext). */
-    private static Server verifier(TlsCredentials tls) throws IOException {
-        return Grpc.newServerBuilderForPort(0, TlsCredentials.serverCredentials(tls))
-                .addService(new ScriptedVerifier(ScriptedVerifier.Script.completes(new int[] {1, 2}, new int[] {3})))
-                .build().start();
+    /** {@code verifier} on loopback TCP, TLS with {@code tls} (null: plaintext). */
+    private static Server verifier(ScriptedVerifier verifier, TlsCredentials tls) throws IOException {
+        return Grpc.newServerBuilderForPort(0, TlsCredentials.serverCredentials(tls)).addService(verifier).build().start();
+    }
+
+    private static GenerationServiceGrpc.GenerationServiceStub authorized(ManagedChannel channel, String authorization) {
+        Metadata headers = new Metadata();
+        headers.put(BearerAuthInterceptor.AUTHORIZATION, authorization);
+        return GenerationServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     private static void grpcGenerate(int port, String authorization) {

@@ -144,6 +144,16 @@ class AuthAndLimitsTest {
                 .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     }
 
+    @Test
+    void limits_forwardedClientNotBelieved_withoutTrustForwarded() throws IOException {
+        start(new ClientLimits(new ClientLimitsConfig(0, 1, 100, 600))); // as on the router's public port
+        stub(ClientIdentity.FORWARDED, "alice").check(HealthCheckRequest.getDefaultInstance());
+        assertThatThrownBy(() -> stub(ClientIdentity.FORWARDED, "bob").check(HealthCheckRequest.getDefaultInstance()))
+                .as("a name the client picks does not get it a limit of its own")
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+    }
+
     /** Opens a health Watch stream (it stays open) as {@code client}; the reference holds its error, if any. */
     private AtomicReference<Throwable> watch(String client, List<io.grpc.Context.CancellableContext> contexts) {
         AtomicReference<Throwable> error = new AtomicReference<>();

@@ -37,8 +37,9 @@ final class GenerationCall {
     GenerationCall(Channel channel, GenerateRequest request, String client) {
         Metadata headers = new Metadata();
         headers.put(ClientIdentity.FORWARDED, client);
-        GenerationServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
+        GenerationServiceGrpc.GenerationServiceStub stub = GenerationServiceGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        stub.generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<GenerateRequest> requestStream) {
                 call = requestStream;

@@ -8,7 +8,6 @@ checksum, by its Deployment, so that a changed configuration rolls the pods.
 {{- $root := . -}}
 {{- $c := .Values.router.config -}}
 {{- include "specula.checkRouting" . -}}
-{{- include "specula.checkAuth" . -}}
 port: {{ .Values.router.port }}
 {{- if .Values.router.httpPort }}
 http:
@@ -124,13 +123,6 @@ telemetry:
 {{/* The port of a role's Prometheus endpoint, 0 when metrics are off: (dict "root" $ "role" ROLE). */}}
 {{- define "specula.metricsPort" -}}
 {{- if .root.Values.metrics.enabled }}{{ index .root.Values.metrics.ports .role }}{{ else }}0{{ end -}}
-{{- end -}}
-
-{{/* Fails when auth is on with the router's HTTP API, which the router refuses at start (the schema cannot see this). */}}
-{{- define "specula.checkAuth" -}}
-{{- if and .Values.auth.enabled .Values.router.httpPort }}
-{{- fail (printf "auth.enabled: the router refuses bearer tokens together with its HTTP API, which does not check them yet (expected: router.httpPort: 0, found %v)" .Values.router.httpPort) }}
-{{- end -}}
 {{- end -}}
 
 {{/* Fails when the routing table names a drafter id that no drafter pool serves (the schema cannot see this). */}}

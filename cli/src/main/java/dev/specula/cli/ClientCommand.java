@@ -9,10 +9,14 @@ import io.grpc.StatusRuntimeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 /** {@code specula client}: streams one completion from a router to stdout. */
 @Command(name = "client", mixinStandardHelpOptions = true,
@@ -49,6 +53,36 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per event, the summary last.")
     boolean json;
 
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token for a router with auth.tokensFile "
+            + "(default: the environment variable " + TOKEN_ENV + "; prefer it or --token-file: other users can "
+            + "read a command line).")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File whose first line is the bearer token.")
+    Path tokenFile;
+
+    @Option(names = "--tls", description = "Speak TLS, trusting the JDK's CA roots; implied by --tls-ca and --tls-cert.")
+    boolean tls;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM bundle of the CAs the router's certificate must chain to.")
+    Path tlsCa;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM client certificate chain, for a router that asks for one (clientAuth).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PKCS#8 PEM key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--authority", paramLabel = "HOST", description = "Host name the router's certificate must "
+            + "name, when it is not the host of --target (default: that host).")
+    String authority;
+
+    /** The environment variable read when neither --token nor --token-file is given. */
+    static final String TOKEN_ENV = "SPECULA_API_TOKEN";
+
+    /** The environment, replaced in tests. */
+    UnaryOperator<String> environment = System::getenv;
+
     @Override
     public Integer call() {
         GenerateRequest.Builder request = GenerateRequest.newBuilder().setPrompt(prompt);
@@ -71,7 +105,8 @@ final class ClientCommand implements Callable<Integer> {
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
-        try (MeshClient client = new MeshClient(target)) {
+        try (MeshClient client = new MeshClient(target, new MeshClient.Security(tls, tlsCa, tlsCert, tlsKey, authority,
+                token()))) {
             MeshClient.Completion done = generate(client, request.build(), out, printer);
             if (!json) {
                 out.println();
@@ -79,6 +114,27 @@ final class ClientCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The bearer token: --token, else the first line of --token-file, else {@value #TOKEN_ENV}; null for none. */
+    String token() {
+        if (token != null && tokenFile != null) {
+            throw new IllegalArgumentException("--token, --token-file: both given (expected: one of them)");
+        }
+        if (token != null) {
+            return token;
+        }
+        if (tokenFile != null) {
+            try {
+                return Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream().map(String::strip)
+                        .filter(line -> !line.isEmpty()).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                                "--token-file: " + tokenFile + " is empty (expected: the token on its first line)"));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--token-file: " + tokenFile + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+        String fromEnvironment = environment.apply(TOKEN_ENV);
+        return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.strip();
     }
 
     private MeshClient.Completion generate(MeshClient client, GenerateRequest request, PrintStream out,

@@ -65,7 +65,14 @@ public final class LocalMesh implements AutoCloseable {
      * picks three free ports, -1 none). */
     public static LocalMesh startInTempDir(DefaultModels models, int routerPort, int httpPort, int metricsPort,
                                            Mode mode, Consumer<String> progress) throws IOException {
-        LocalMesh mesh = start(models, routerPort, httpPort, metricsPort, mode,
+        return startInTempDir(models, routerPort, httpPort, metricsPort, null, mode, progress);
+    }
+
+    /** As {@link #startInTempDir(DefaultModels, int, int, int, Mode, Consumer)}, the router's gRPC and HTTP APIs
+     * requiring the bearer tokens of {@code apiTokens} (null: none; see {@link MeshConfigs#apiTokens()}). */
+    public static LocalMesh startInTempDir(DefaultModels models, int routerPort, int httpPort, int metricsPort,
+                                           Path apiTokens, Mode mode, Consumer<String> progress) throws IOException {
+        LocalMesh mesh = start(models, routerPort, httpPort, metricsPort, apiTokens, mode,
                 Files.createTempDirectory("specula-mesh"), progress);
         mesh.ownsWorkDir = true;
         return mesh;
@@ -95,11 +102,18 @@ public final class LocalMesh implements AutoCloseable {
      * free ports, -1 none). */
     public static LocalMesh start(DefaultModels models, int routerPort, int httpPort, int metricsPort, Mode mode,
                                   Path workDir, Consumer<String> progress) throws IOException {
+        return start(models, routerPort, httpPort, metricsPort, null, mode, workDir, progress);
+    }
+
+    /** As {@link #start(DefaultModels, int, int, int, Mode, Path, Consumer)}, the router's gRPC and HTTP APIs
+     * requiring the bearer tokens of {@code apiTokens} (null: none). */
+    public static LocalMesh start(DefaultModels models, int routerPort, int httpPort, int metricsPort, Path apiTokens,
+                                  Mode mode, Path workDir, Consumer<String> progress) throws IOException {
         MeshConfigs.MetricsPorts metrics = metricsPort < 0 ? MeshConfigs.MetricsPorts.NONE
                 : metricsPort == 0 ? new MeshConfigs.MetricsPorts(freePort(), freePort(), freePort())
                 : MeshConfigs.MetricsPorts.from(metricsPort);
         MeshConfigs ports = new MeshConfigs(freePort(), freePort(), routerPort == 0 ? freePort() : routerPort,
-                httpPort == 0 ? freePort() : httpPort, metrics);
+                httpPort == 0 ? freePort() : httpPort, metrics, apiTokens);
         ports.write(workDir, models);
         LocalMesh mesh = new LocalMesh(ports, workDir);
         try {

@@ -15,8 +15,11 @@ import java.util.Map;
  * @param routerPort   where the router listens
  * @param httpPort     where the router serves its OpenAI-compatible HTTP API; -1 for none
  * @param metricsPorts where each service serves its Prometheus endpoint, on loopback; {@link MetricsPorts#NONE}
+ * @param apiTokens    the router's {@code auth.tokensFile}: the bearer tokens its gRPC and HTTP APIs require; null
+ *                     for none
  */
-public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort, MetricsPorts metricsPorts) {
+public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort, MetricsPorts metricsPorts,
+                          Path apiTokens) {
 
     /**
      * The Prometheus endpoints' ports of the three services; 0 for none.
@@ -44,6 +47,11 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int
     /** A mesh without Prometheus endpoints. */
     public MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort) {
         this(drafterPort, verifierPort, routerPort, httpPort, MetricsPorts.NONE);
+    }
+
+    /** A mesh whose APIs require no token. */
+    public MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort, MetricsPorts metricsPorts) {
+        this(drafterPort, verifierPort, routerPort, httpPort, metricsPorts, null);
     }
 
     /** A model's name in the mesh (drafter id, target model name): its file's name without the extension. */
@@ -109,6 +117,7 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int
                 detectLanguages: %s
                 """.formatted(DefaultModels.DETECT_LANGUAGES)
                 + (httpPort < 0 ? "" : "http:\n  port: " + httpPort + "\n")
+                + (apiTokens == null ? "" : "auth:\n  tokensFile: \"" + apiTokens.toAbsolutePath() + "\"\n")
                 + telemetry(metricsPorts.router()));
     }
 

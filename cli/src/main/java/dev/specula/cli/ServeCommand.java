@@ -1,5 +1,6 @@
 package dev.specula.cli;
 
+import dev.specula.rpc.security.BearerTokens;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -10,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code specula serve router|verifier|drafter --config FILE} and
- * {@code specula serve all [--port P] [--http-port H] [--metrics-port BASE]}.
+ * {@code specula serve all [--port P] [--http-port H] [--metrics-port BASE] [--api-tokens FILE]}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run one service of the mesh, or the whole mesh on loopback (all).",
@@ -39,6 +40,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--processes", description = "For 'all': run each service in its own process.")
     boolean processes;
 
+    @Option(names = "--api-tokens", paramLabel = "FILE", description = "For 'all': the router's gRPC and HTTP APIs "
+            + "require a bearer token of FILE (one per line, or NAME TOKEN; re-read when it changes): its auth.tokensFile.")
+    Path apiTokens;
+
     @Override
     public Integer call() throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
@@ -52,12 +57,21 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--metrics-port: " + metricsPort
                         + " (expected: 1..65533, or 0 for none)");
             }
+            if (apiTokens != null) {
+                try { // refused here, named, rather than by a router process that would never become ready
+                    BearerTokens.load(apiTokens);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--api-tokens: " + e.getMessage(), e);
+                }
+            }
             LocalMesh mesh = LocalMesh.startInTempDir(models, port, httpPort == 0 ? -1 : httpPort,
-                    metricsPort == 0 ? -1 : metricsPort, processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM,
+                    metricsPort == 0 ? -1 : metricsPort, apiTokens,
+                    processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM,
                     step -> System.err.println("serve all: " + step));
             running = mesh;
-            System.err.printf("serve all: mesh ready, router on localhost:%d%s%s (configs in %s); Ctrl-C or SIGTERM stops it%n",
+            System.err.printf("serve all: mesh ready, router on localhost:%d%s%s%s (configs in %s); Ctrl-C or SIGTERM stops it%n",
                     port, httpPort == 0 ? "" : ", OpenAI-compatible HTTP on " + mesh.httpBaseUrl() + "/v1",
+                    apiTokens == null ? "" : ", bearer tokens of " + apiTokens + " required",
                     metricsPort == 0 ? "" : ", Prometheus metrics on http://127.0.0.1:" + metricsPort + "/metrics (router), "
                             + (metricsPort + 1) + " (verifier), " + (metricsPort + 2) + " (drafter)",
                     mesh.workDir());

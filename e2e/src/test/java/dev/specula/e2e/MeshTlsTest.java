@@ -88,7 +88,8 @@ class MeshTlsTest {
         }
     }
 
-    private static void appendTls(Path config, TestPki.Issued cert, Path caFile, String clientAuth) throws IOException {
+    /** Appends a {@code tls:} section to a service's YAML file. */
+    static void appendTls(Path config, TestPki.Issued cert, Path caFile, String clientAuth) throws IOException {
         Files.writeString(config, """
                 tls:
                   certFile: %s
@@ -146,7 +147,7 @@ class MeshTlsTest {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -64,7 +64,7 @@ class OpenAiApiTest {
 
     @Test
     void openaiSdk_chatAndCompletions_matchTheGrpcApi() throws Exception {
-        Path script = installOpenAiClient();
+        Path script = installOpenAiClient("client.mjs");
         Run run = run(List.of("node", script.toAbsolutePath().toString(), mesh.httpBaseUrl() + "/v1", PROMPT,
                 String.valueOf(MAX_TOKENS)), 240);
         assertThat(run.exitCode()).as(run.output()).isZero();
@@ -138,8 +138,11 @@ class OpenAiApiTest {
                 .setSampling(Sampling.newBuilder().setTemperature(0)).build();
     }
 
-    /** npm-installs the openai package into target/openai-client once, with the client script beside it. */
-    private static Path installOpenAiClient() throws Exception {
+    /**
+     * npm-installs the openai package into target/openai-client once, with the client script {@code name} (from
+     * test resources openai-client/) beside it; skips the test when node, npm or the package is not to be had.
+     */
+    static Path installOpenAiClient(String name) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/node")) && Files.isExecutable(Path.of("/usr/bin/npm")),
                 "needs node and npm in /usr/bin: absent, test skipped");
         Files.createDirectories(CLIENT_DIR);
@@ -148,18 +151,26 @@ class OpenAiApiTest {
                     "openai"), 300);
             assumeTrue(install.exitCode() == 0, "npm install openai failed, test skipped: " + install.output());
         }
-        Path script = CLIENT_DIR.resolve("client.mjs");
-        try (InputStream in = OpenAiApiTest.class.getResourceAsStream("/openai-client/client.mjs")) {
+        Path script = CLIENT_DIR.resolve(name);
+        try (InputStream in = OpenAiApiTest.class.getResourceAsStream("/openai-client/" + name)) {
             Files.write(script, in.readAllBytes());
         }
         return script;
     }
 
-    private record Run(int exitCode, String output) {
+    record Run(int exitCode, String output) {
     }
 
-    private static Run run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+    static Run run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        return run(command, Map.of(), timeoutSeconds);
+    }
+
+    /** Runs {@code command} with {@code environment} added to this process's, stdout and stderr together. */
+    static Run run(List<String> command, Map<String, String> environment, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();

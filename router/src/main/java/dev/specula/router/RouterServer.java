@@ -11,6 +11,7 @@ import dev.specula.rpc.GrpcServer;
 import dev.specula.rpc.ProtocolLimits;
 import dev.specula.rpc.security.BearerAuthInterceptor;
 import dev.specula.rpc.security.BearerTokens;
+import dev.specula.rpc.security.ClientIdentity;
 import dev.specula.rpc.security.ClientLimits;
 import dev.specula.rpc.security.TlsCredentials;
 import dev.specula.telemetry.Telemetry;
@@ -93,24 +94,34 @@ public final class RouterServer implements AutoCloseable {
                 config.initialDraftLength(), config.maxDraftLength());
         this.replicaHealth = new ReplicaHealth(config.replicaHealth(), channels::get);
         this.service = new GenerationServiceImpl(config, languages, tracker, channels, replicaHealth, telemetry);
+        // One of each for both APIs: a token file read once, and limits that count a client's gRPC and HTTP calls together.
+        BearerTokens tokens = config.auth() == null ? null : BearerTokens.load(config.auth().tokensFile());
+        ClientLimits limits = config.limits().enabled() ? new ClientLimits(config.limits()) : null;
         // The telemetry interceptors wrap the whole server: calls refused by the guards are counted too.
-        this.server = new GrpcServer("router", telemetry.instrument(builder), guarded(config, service));
+        this.server = new GrpcServer("router", telemetry.instrument(builder), guarded(service, tokens, limits));
         if (config.http() == null) {
             this.inProcessServer = null;
             this.inProcessChannel = null;
             this.http = null;
         } else {
+            // The HTTP API checks tokens itself and forwards the client's name, which only this link believes.
+            List<ServerInterceptor> guards = new ArrayList<>();
+            if (limits != null) {
+                guards.add(limits);
+            }
+            guards.add(ClientIdentity.trustForwarded()); // the interceptor added last runs first
             String name = InProcessServerBuilder.generateName();
-            this.inProcessServer = InProcessServerBuilder.forName(name).directExecutor().addService(service).build();
+            this.inProcessServer = InProcessServerBuilder.forName(name).directExecutor()
+                    .addService(ServerInterceptors.intercept(service, guards)).build();
             this.inProcessChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
-            this.http = new OpenAiHttpServer(config, inProcessChannel, channels);
+            this.http = new OpenAiHttpServer(config, inProcessChannel, channels, tokens, tls);
         }
     }
 
     /**
      * A router listening on {@code address} over Netty; with {@code config.tls()} its gRPC port serves TLS
      * (client certificates as {@code clientAuth} says; messages up to ProtocolLimits.MAX_PUBLIC_MESSAGE_BYTES)
-     * and its verifier channels use TLS with the same files. The HTTP API stays plaintext (not yet TLS).
+     * and its verifier channels use TLS with the same files, and so does its HTTP API (HTTPS) when configured.
      */
     public static RouterServer onAddress(RouterConfig config, InetSocketAddress address) {
         TlsCredentials tls = TlsCredentials.open(config.tls());
@@ -135,15 +146,16 @@ public final class RouterServer implements AutoCloseable {
 
     /**
      * The public service behind its guards: the bearer token first (when {@code auth} is configured), then the
-     * per-client limits. Health and reflection are added beside it by GrpcServer, unguarded, for probes.
+     * per-client limits (when any is on). Health and reflection are added beside it by GrpcServer, unguarded, for
+     * probes.
      */
-    private static BindableService guarded(RouterConfig config, GenerationServiceImpl service) {
+    private static BindableService guarded(GenerationServiceImpl service, BearerTokens tokens, ClientLimits limits) {
         List<ServerInterceptor> guards = new ArrayList<>();
-        if (config.limits().enabled()) {
-            guards.add(new ClientLimits(config.limits(), false));
+        if (limits != null) {
+            guards.add(limits);
         }
-        if (config.auth() != null) {
-            guards.add(new BearerAuthInterceptor(BearerTokens.load(config.auth().tokensFile())));
+        if (tokens != null) {
+            guards.add(new BearerAuthInterceptor(tokens));
         }
         // The interceptor added last runs first.
         return () -> ServerInterceptors.intercept(service, guards);

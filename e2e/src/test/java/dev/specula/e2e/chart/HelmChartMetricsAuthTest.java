@@ -187,7 +187,6 @@ class HelmChartMetricsAuthTest {
     @CsvSource(delimiter = '|', textBlock = """
             auth.enabled=true                                    | /auth/tokensSecret
             auth.enabled=true,auth.tokensSecret=Tokens_1,router.httpPort=0 | /auth/tokensSecret
-            auth.enabled=true,auth.tokensSecret=specula-tokens   | auth.enabled: the router refuses bearer tokens together with its HTTP API
             router.config.limits.maxStreamsPerClient=-1          | /router/config/limits/maxStreamsPerClient
             router.config.limits.requestsPerSecond=-2            | /router/config/limits/requestsPerSecond
             router.config.limits.maxClients=0                    | /router/config/limits/maxClients

@@ -3,6 +3,7 @@ package dev.specula.rpc.security;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -54,6 +55,9 @@ public final class BearerTokens {
         Snapshot snapshot;
         try {
             snapshot = read(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("tokensFile: " + file + " does not exist (expected: a file of bearer "
+                    + "tokens, one per line, or NAME TOKEN)", e);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("tokensFile: " + file + ": " + e.getMessage(), e);
         }

@@ -22,23 +22,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (a Resilience4j {@link RateLimiter} each, held in a Caffeine cache bounded in size and idle time) and a number
  * of concurrent streams per client (a count that exists only while the client has a stream open, so it is bounded
  * by the streams being served). A call over either limit ends RESOURCE_EXHAUSTED naming the limit; other
- * clients are not affected.
+ * clients are not affected. One instance guards every transport of a service (the router's public port and the
+ * in-process link from its HTTP API), so a client's limits count its calls over both.
  */
 public final class ClientLimits implements ServerInterceptor {
 
     private final ClientLimitsConfig config;
-    private final boolean trustForwarded;
     private final RateLimiterConfig rate;
     private final Cache<String, RateLimiter> limiters;
     private final Map<String, Integer> streams = new ConcurrentHashMap<>();
 
-    /**
-     * @param trustForwarded whether the client named in {@link ClientIdentity#FORWARDED} is believed: true only on
-     *                       the router's in-process link from its HTTP API
-     */
-    public ClientLimits(ClientLimitsConfig config, boolean trustForwarded) {
+    /** Limits by {@code config}; the client of a call is {@link ClientIdentity#of}'s. */
+    public ClientLimits(ClientLimitsConfig config) {
         this.config = config;
-        this.trustForwarded = trustForwarded;
         this.rate = RateLimiterConfig.custom()
                 .limitForPeriod(Math.max(1, config.requestsPerSecond()))
                 .limitRefreshPeriod(Duration.ofSeconds(1))
@@ -53,7 +49,7 @@ public final class ClientLimits implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                       ServerCallHandler<Q, R> next) {
-        String client = ClientIdentity.of(call, headers, trustForwarded);
+        String client = ClientIdentity.of(call);
         if (config.requestsPerSecond() > 0
                 && !limiters.get(client, c -> RateLimiter.of("client", rate)).acquirePermission()) {
             return refuse(call, "client request rate over " + config.requestsPerSecond()

@@ -95,6 +95,12 @@ class AuthAndLimitsTest {
     }
 
     @Test
+    void bearerTokens_absentFile_saysSo() {
+        assertThatThrownBy(() -> BearerTokens.load(dir.resolve("absent")))
+                .hasMessageStartingWith("tokensFile: ").hasMessageContaining("absent does not exist");
+    }
+
+    @Test
     void bearerTokens_emptyFile_namesTheField() throws IOException {
         Path file = Files.writeString(dir.resolve("tokens"), "# nobody\n");
         assertThatThrownBy(() -> BearerTokens.load(file)).hasMessageStartingWith("tokensFile: ").hasMessageContaining("no token");
@@ -102,8 +108,8 @@ class AuthAndLimitsTest {
 
     @Test
     void limits_streamsPerClient_tripForThatClientOnly_andFreeOnCancel() throws IOException {
-        ClientLimits limits = new ClientLimits(new ClientLimitsConfig(2, 0, 100, 600), true);
-        start(limits);
+        ClientLimits limits = new ClientLimits(new ClientLimitsConfig(2, 0, 100, 600));
+        start(limits, ClientIdentity.trustForwarded());
         List<AtomicReference<Throwable>> alice = new ArrayList<>();
         List<io.grpc.Context.CancellableContext> contexts = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -125,7 +131,7 @@ class AuthAndLimitsTest {
 
     @Test
     void limits_requestRate_tripsForThatClientOnly() throws IOException {
-        start(new ClientLimits(new ClientLimitsConfig(0, 3, 100, 600), true));
+        start(new ClientLimits(new ClientLimitsConfig(0, 3, 100, 600)), ClientIdentity.trustForwarded());
         for (int i = 0; i < 3; i++) {
             stub(ClientIdentity.FORWARDED, "alice").check(HealthCheckRequest.getDefaultInstance());
         }
@@ -136,6 +142,16 @@ class AuthAndLimitsTest {
                 });
         assertThat(stub(ClientIdentity.FORWARDED, "bob").check(HealthCheckRequest.getDefaultInstance()).getStatus())
                 .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    }
+
+    @Test
+    void limits_forwardedClientNotBelieved_withoutTrustForwarded() throws IOException {
+        start(new ClientLimits(new ClientLimitsConfig(0, 1, 100, 600))); // as on the router's public port
+        stub(ClientIdentity.FORWARDED, "alice").check(HealthCheckRequest.getDefaultInstance());
+        assertThatThrownBy(() -> stub(ClientIdentity.FORWARDED, "bob").check(HealthCheckRequest.getDefaultInstance()))
+                .as("a name the client picks does not get it a limit of its own")
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
     }
 
     /** Opens a health Watch stream (it stays open) as {@code client}; the reference holds its error, if any. */

@@ -45,11 +45,11 @@ import java.util.Set;
  * @param http                 the OpenAI-compatible HTTP API; null (the default) means no HTTP port
  * @param replicaHealth        ejection of verifier replicas that fail to connect or answer; default
  *                             {@link ReplicaHealthConfig#DEFAULT}
- * @param tls                  TLS of the public gRPC port and of the channels to verifiers (same files, client
- *                             certificate presented); null (the default) means plaintext
- * @param auth                 bearer tokens the public gRPC API requires ({@code auth.tokensFile}); null (the
- *                             default) means none. Not yet enforced on the HTTP API, so both may not be configured
- * @param limits               per-client limits of the public gRPC API; default none
+ * @param tls                  TLS of the public gRPC port, of the HTTP API and of the channels to verifiers (same
+ *                             files, client certificate presented); null (the default) means plaintext
+ * @param auth                 bearer tokens the public gRPC and HTTP APIs require ({@code auth.tokensFile}); null
+ *                             (the default) means none
+ * @param limits               per-client limits of the public gRPC and HTTP APIs, counted together; default none
  * @param telemetry            metrics and traces (the {@code telemetry:} section); {@link TelemetryConfig#OFF}
  *                             when absent
  */
@@ -145,11 +145,6 @@ public record RouterConfig(int port, String defaultModel, Map<String, List<Strin
             throw new IllegalArgumentException("explorationRate: " + explorationRate + " (expected: 0..1)");
         }
         replicaHealth = replicaHealth == null ? ReplicaHealthConfig.DEFAULT : replicaHealth;
-        if (auth != null && http != null) {
-            // The HTTP API does not check tokens yet: serving it would let every client around the tokens.
-            throw new IllegalArgumentException("auth: not supported together with http (expected: one of them; the "
-                    + "HTTP API does not check bearer tokens yet)");
-        }
         limits = limits == null ? ClientLimitsConfig.OFF : limits;
     }
 

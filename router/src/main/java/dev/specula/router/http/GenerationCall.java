@@ -3,11 +3,14 @@ package dev.specula.router.http;
 import dev.specula.proto.v1.GenerateRequest;
 import dev.specula.proto.v1.GenerateResponse;
 import dev.specula.proto.v1.GenerationServiceGrpc;
+import dev.specula.rpc.security.ClientIdentity;
 import io.grpc.Channel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,9 +29,17 @@ final class GenerationCall {
     private volatile ClientCallStreamObserver<GenerateRequest> call;
     private boolean ended;
 
-    /** Starts the call. */
-    GenerationCall(Channel channel, GenerateRequest request) {
-        GenerationServiceGrpc.newStub(channel).generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
+    /**
+     * Starts the call.
+     *
+     * @param client who the HTTP request comes from, forwarded for the service's per-client limits
+     */
+    GenerationCall(Channel channel, GenerateRequest request, String client) {
+        Metadata headers = new Metadata();
+        headers.put(ClientIdentity.FORWARDED, client);
+        GenerationServiceGrpc.GenerationServiceStub stub = GenerationServiceGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        stub.generate(request, new ClientResponseObserver<GenerateRequest, GenerateResponse>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<GenerateRequest> requestStream) {
                 call = requestStream;

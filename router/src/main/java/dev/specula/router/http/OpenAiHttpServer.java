@@ -9,10 +9,18 @@ import dev.specula.router.config.HttpConfig;
 import dev.specula.router.config.RouterConfig;
 import dev.specula.proto.v1.VerifierServiceGrpc;
 import dev.specula.rpc.ChannelPool;
+import dev.specula.rpc.security.BearerTokens;
+import dev.specula.rpc.security.TlsConfig;
+import dev.specula.rpc.security.TlsCredentials;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -37,6 +45,12 @@ import java.util.logging.Logger;
  * validated, routed and relayed exactly as gRPC clients' are; a status it answers becomes an OpenAI error
  * ({@link ApiError#fromStatus}). A client that goes away mid-stream cancels the call, which cancels the
  * verifier's session and frees its KV caches.
+ *
+ * <p>With the router's {@code auth}, every route but {@code GET /health} (left open for probes) requires a bearer
+ * token ({@link HttpClients}); the client it names is forwarded to the service, whose per-client limits are the
+ * gRPC port's. With the router's {@code tls}, the port serves HTTPS only, with the same certificate files: the
+ * SSLContext's key and trust managers are the ones {@link TlsCredentials} reloads, so a renewed certificate is
+ * served to new connections without a restart.
  */
 public final class OpenAiHttpServer implements AutoCloseable {
 
@@ -53,20 +67,34 @@ public final class OpenAiHttpServer implements AutoCloseable {
     private final ChannelPool verifiers;
     private final Channel channel;
     private final long created = System.currentTimeMillis() / 1000;
+    private final HttpClients clients;
     private final WebServer server;
 
     /**
      * @param config     the router's configuration; {@code config.http()} must be set
-     * @param generation a channel to the router's own GenerationService (in process)
+     * @param generation a channel to the router's own GenerationService (in process), which believes the client
+     *                   name this server forwards
      * @param verifiers  the router's channels to verifiers, to ask a model's chat template of them
+     * @param tokens     the bearer tokens every route but /health requires; null for none
+     * @param tls        the router's TLS material, served as HTTPS; null for plaintext
      */
-    public OpenAiHttpServer(RouterConfig config, Channel generation, ChannelPool verifiers) {
+    public OpenAiHttpServer(RouterConfig config, Channel generation, ChannelPool verifiers, BearerTokens tokens,
+                            TlsCredentials tls) {
         this.config = config;
         this.http = java.util.Objects.requireNonNull(config.http(), "config.http");
         this.verifiers = verifiers;
         this.templates = ChatTemplates.load(config.models().keySet(), http.chatTemplates(), this::describe);
         this.channel = generation;
-        this.server = WebServer.builder()
+        this.clients = new HttpClients(tokens);
+        WebServerConfig.Builder builder = WebServer.builder();
+        if (tls != null) {
+            builder.tls(Tls.builder().sslContext(tls.sslContext()).clientAuth(switch (tls.config().clientAuth()) {
+                case NONE -> TlsClientAuth.NONE;
+                case OPTIONAL -> TlsClientAuth.OPTIONAL;
+                case REQUIRE -> TlsClientAuth.REQUIRED;
+            }).build());
+        }
+        this.server = builder
                 .port(http.port())
                 // Each stream event is a small write that must leave at once, not wait for the last one's ACK.
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
@@ -77,12 +105,32 @@ public final class OpenAiHttpServer implements AutoCloseable {
 
     private void routes(HttpRouting.Builder routing) {
         routing.get("/health", (req, res) -> json(res, 200, OpenAiJson.MAPPER.createObjectNode().put("status", "ok")))
-                .get("/v1/models", (req, res) -> json(res, 200, models()))
-                .post("/v1/completions", (req, res) -> complete(req, res, OpenAiJson.Kind.COMPLETION))
-                .post("/v1/chat/completions", (req, res) -> complete(req, res, OpenAiJson.Kind.CHAT))
-                .any((req, res) -> error(res, new ApiError(404, "no route " + req.prologue().method().text() + " "
-                        + req.path().path() + " (expected: GET /v1/models, POST /v1/completions, POST /v1/chat/completions, GET /health)",
-                        "invalid_request_error", null, "not_found")));
+                .get("/v1/models", guarded((req, res, client) -> json(res, 200, models())))
+                .post("/v1/completions", guarded((req, res, client) -> complete(req, res, client, OpenAiJson.Kind.COMPLETION)))
+                .post("/v1/chat/completions", guarded((req, res, client) -> complete(req, res, client, OpenAiJson.Kind.CHAT)))
+                .any(guarded((req, res, client) -> error(res, new ApiError(404, "no route " + req.prologue().method().text()
+                        + " " + req.path().path() + " (expected: GET /v1/models, POST /v1/completions, "
+                        + "POST /v1/chat/completions, GET /health)", "invalid_request_error", null, "not_found"))));
+    }
+
+    /** A route's handler, given the client the request comes from. */
+    @FunctionalInterface
+    private interface ClientHandler {
+        void handle(ServerRequest req, ServerResponse res, String client);
+    }
+
+    /** {@code handler} behind the bearer token when {@code auth} is configured: refused with 401 otherwise. */
+    private Handler guarded(ClientHandler handler) {
+        return (req, res) -> {
+            String client;
+            try {
+                client = clients.clientOf(req);
+            } catch (ApiException e) {
+                error(res, e.error());
+                return;
+            }
+            handler.handle(req, res, client);
+        };
     }
 
     /** Starts serving. */
@@ -140,7 +188,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
                 + last.getCode() + ": " + last.getDescription() + ")").asRuntimeException();
     }
 
-    private void complete(ServerRequest req, ServerResponse res, OpenAiJson.Kind kind) {
+    private void complete(ServerRequest req, ServerResponse res, String client, OpenAiJson.Kind kind) {
         OpenAiRequest request;
         try {
             JsonNode body = readBody(req);
@@ -156,7 +204,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
         }
         String id = kind.idPrefix + UUID.randomUUID().toString().replace("-", "");
         String model = request.model().isEmpty() ? config.defaultModel() : request.model();
-        GenerationCall call = new GenerationCall(channel, request.generate());
+        GenerationCall call = new GenerationCall(channel, request.generate(), client);
         try {
             GenerateResponse first = nextEvent(call);
             if (request.stream()) {
@@ -284,6 +332,9 @@ public final class OpenAiHttpServer implements AutoCloseable {
     }
 
     private static void error(ServerResponse res, ApiError error) {
+        if (error.httpStatus() == 401) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer"); // RFC 6750: a 401 names the scheme it wants
+        }
         json(res, error.httpStatus(), OpenAiJson.error(error));
     }
 }

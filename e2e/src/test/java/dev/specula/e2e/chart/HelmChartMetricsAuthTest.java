@@ -138,7 +138,7 @@ class HelmChartMetricsAuthTest {
 
         RouterConfig router = chart.router;
         assertThat(router.auth().tokensFile()).isEqualTo(mount.resolve("tokens"));
-        assertThat(router.http()).as("the HTTP API is off with auth").isNull();
+        assertThat(router.http()).as("the HTTP API stays on with auth: it checks the same tokens").isNotNull();
         assertThat(router.limits()).isEqualTo(new ClientLimitsConfig(4, 10, 5000, 300));
         BearerTokens tokens = BearerTokens.load(router.auth().tokensFile());
         assertThat(tokens.clientOf("Bearer s3cret-alice")).isEqualTo(Optional.of("alice"));

@@ -160,7 +160,28 @@ class HelmChartMetricsAuthTest {
             assertThat(mounted.path("readOnly").asBoolean()).isTrue();
             assertThat(mounted.has("subPath")).as("a subPath mount would never see a rotated Secret").isFalse();
         }
-        assertThat(chart.kinds("Pod")).as("no helm test pod: specula client sends no token").isEmpty();
+        assertThat(chart.kinds("Pod")).as("no helm test pod without auth.testTokenSecret").isEmpty();
+    }
+
+    @Test
+    void template_tlsAndAuthWithTestToken_testPodTrustsTheCaAndSendsTheToken() throws Exception {
+        // Only the objects: the rendered configs name certificate files that exist in the pods alone.
+        List<JsonNode> pods = ChartTools.objects(tools.render(work, "auth-limits.yaml", "--set",
+                "auth.testTokenSecret=specula-test-token", "--set", "tls.enabled=true", "--set",
+                "tls.secretName=specula-tls", "--set", "tls.routerClientAuth=require")).stream()
+                .filter(o -> o.path("kind").asString().equals("Pod")).toList();
+
+        assertThat(pods).hasSize(1);
+        JsonNode client = pods.getFirst().path("spec").path("containers").get(0);
+        List<String> command = new java.util.ArrayList<>();
+        client.path("command").forEach(arg -> command.add(arg.asString()));
+        assertThat(String.join(" ", command)).contains("--tls-ca /etc/specula/tls/ca.crt",
+                "--tls-cert /etc/specula/tls/tls.crt --tls-key /etc/specula/tls/tls.key");
+        assertThat(command).as("the token stays off the command line").noneMatch(arg -> arg.startsWith("--token"));
+        JsonNode token = named(client.path("env"), "SPECULA_API_TOKEN");
+        assertThat(token.path("valueFrom").path("secretKeyRef").path("name").asString()).isEqualTo("specula-test-token");
+        assertThat(token.path("valueFrom").path("secretKeyRef").path("key").asString()).isEqualTo("token");
+        assertThat(named(client.path("volumeMounts"), "tls").path("mountPath").asString()).isEqualTo("/etc/specula/tls");
     }
 
     @Test
@@ -187,6 +208,7 @@ class HelmChartMetricsAuthTest {
     @CsvSource(delimiter = '|', textBlock = """
             auth.enabled=true                                    | /auth/tokensSecret
             auth.enabled=true,auth.tokensSecret=Tokens_1,router.httpPort=0 | /auth/tokensSecret
+            auth.enabled=true,auth.tokensSecret=t,auth.testTokenSecret=Bad_Name | /auth/testTokenSecret
             router.config.limits.maxStreamsPerClient=-1          | /router/config/limits/maxStreamsPerClient
             router.config.limits.requestsPerSecond=-2            | /router/config/limits/requestsPerSecond
             router.config.limits.maxClients=0                    | /router/config/limits/maxClients

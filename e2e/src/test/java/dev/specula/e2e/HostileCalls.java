@@ -189,10 +189,21 @@ final class HostileCalls {
             call.request(Integer.MAX_VALUE);
         }
 
-        /** Waits for the first event (reading one message); false if none came in time. */
+        /** Waits for the first event (reading one message); false if the call ended or nothing came in time. */
         boolean awaitFirst(long millis) throws InterruptedException {
             call.request(1);
-            return events.poll(millis, TimeUnit.MILLISECONDS) != null;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (System.nanoTime() < deadline && !closed.isDone()) {
+                if (events.poll(50, TimeUnit.MILLISECONDS) != null) {
+                    return true;
+                }
+            }
+            return events.poll() != null;
+        }
+
+        /** The call's status if it has ended, for reports. */
+        String state() {
+            return closed.isDone() ? closed.join().getCode() + ": " + closed.join().getDescription() : "open";
         }
 
         /** The call's final status, waiting at most {@code millis}; null if it has not ended. */

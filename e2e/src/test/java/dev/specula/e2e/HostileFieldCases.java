@@ -93,6 +93,7 @@ final class HostileFieldCases {
         speculation(grpc, "draft_length 17", "speculation.draft_length", s -> s.setDraftLength(17));
         speculation(grpc, "draft_length over max_draft_length", "speculation.draft_length",
                 s -> s.setDraftLength(6).setMaxDraftLength(4));
+        speculation(grpc, "draft_length negative", "speculation.draft_length", s -> s.setDraftLength(-3));
         speculation(grpc, "max_draft_length negative", "speculation.max_draft_length", s -> s.setMaxDraftLength(-1));
         speculation(grpc, "max_draft_length 17", "speculation.max_draft_length", s -> s.setMaxDraftLength(17));
 
@@ -137,6 +138,11 @@ final class HostileFieldCases {
             }
             return last;
         }));
+        // Extremes with no upper bound in the contract: served, not refused, and no harm done.
+        GenerateRequest extremes = good().toBuilder().setSampling(Sampling.newBuilder()
+                .setTemperature(Float.MAX_VALUE).setTopK(Integer.MAX_VALUE).setSeed(-1L)).build(); // seed 2^64 - 1
+        cases.add(new HostileCase("temperature, top_k and seed at their largest", "grpc", "OK", "tokens=4",
+                () -> HostileCalls.generate(router, extremes)));
         cases.add(new HostileCase("unserved language (Polish) given", "grpc", "OK", "route=unknown/",
                 () -> HostileCalls.generate(router, good().toBuilder().setLanguage("pl")
                         .setPrompt("Dzień dobry, jak się masz? Chciałbym zamówić kawę.").build())));

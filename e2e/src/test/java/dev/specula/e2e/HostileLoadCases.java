@@ -27,7 +27,7 @@ final class HostileLoadCases {
     /** Long enough to hold a session while other requests arrive: most of the 512-token context. */
     private static final int LONG_TOKENS = 480;
     /** What a stalled client asks for: far more bytes than its 64-byte window, and quickly generated. */
-    private static final int STALL_TOKENS = 64;
+    private static final int STALL_TOKENS = 32;
 
     private HostileLoadCases() {
     }
@@ -67,6 +67,8 @@ final class HostileLoadCases {
 
         cases.add(new HostileCase("over the per-client stream limit", "grpc", "RESOURCE_EXHAUSTED",
                 "limits.maxStreamsPerClient", () -> overStreamLimit(m)));
+        cases.add(new HostileCase("streams of a client that never reads count against its limit", "load",
+                "RESOURCE_EXHAUSTED", "limits.maxStreamsPerClient", () -> stalledStreamsCount(m)));
         cases.add(new HostileCase("over the per-client rate limit", "grpc", "RESOURCE_EXHAUSTED",
                 "limits.requestsPerSecond", () -> {
                     GenerateRequest empty = good.toBuilder().setPrompt("").build();
@@ -102,7 +104,7 @@ final class HostileLoadCases {
                 StalledCall call = new StalledCall(m.securedChannel, slow, token);
                 held.add(call);
                 if (!call.awaitFirst(30_000)) {
-                    return new Outcome("NO_FIRST_TOKEN", "held stream " + i + " sent nothing within 30 s");
+                    return new Outcome("NO_FIRST_TOKEN", "held stream " + i + " sent nothing: " + call.state());
                 }
             }
             Outcome over = HostileCalls.generate(m.securedChannel, HostileFieldCases.good(), token);
@@ -112,6 +114,38 @@ final class HostileLoadCases {
                     + after.message());
         } finally {
             held.forEach(StalledCall::cancel);
+        }
+    }
+
+    /**
+     * A client that opens its {@value HostileMeshes#MAX_STREAMS} streams and reads none of them: their generations end
+     * on the router, but what they produced waits in its buffers until the client reads, so the streams stay open and
+     * must keep counting. Polled for a while, as the generations end at their own pace.
+     */
+    private static Outcome stalledStreamsCount(HostileMeshes m) throws Exception {
+        String token = "Bearer " + m.streamsToken;
+        ManagedChannel tiny = NettyChannelBuilder.forTarget("localhost:" + m.secured.routerPort(),
+                m.clientTls.channelCredentials()).flowControlWindow(64).build();
+        List<StalledCall> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < HostileMeshes.MAX_STREAMS; i++) {
+                StalledCall call = new StalledCall(tiny, HostileFieldCases.good().toBuilder().setMaxTokens(8).build(), token);
+                stalled.add(call);
+                if (!call.awaitFirst(30_000)) { // its one message read, the rest (and the summary) wait unread
+                    return new Outcome("NO_FIRST_TOKEN", "stalled stream " + i + " sent nothing: " + call.state());
+                }
+            }
+            Outcome over = null;
+            for (long end = System.currentTimeMillis() + 3_000; System.currentTimeMillis() < end; Thread.sleep(300)) {
+                over = HostileCalls.generate(m.securedChannel, HostileFieldCases.good(), token);
+                if (over.got().equals("OK")) {
+                    return new Outcome("OK", "a third stream was served while two stalled ones were open: " + over.message());
+                }
+            }
+            return over;
+        } finally {
+            stalled.forEach(StalledCall::cancel);
+            Channels.close(tiny);
         }
     }
 
@@ -140,12 +174,13 @@ final class HostileLoadCases {
     }
 
     private static Outcome withFullVerifier(HostileMeshes m, WhileFull check) throws Exception {
+        awaitVerifierFree(m);
         StalledCall running = new StalledCall(m.openChannel,
                 HostileFieldCases.good().toBuilder().setMaxTokens(LONG_TOKENS).build(), null);
         StalledCall queued = null;
         try {
             if (!running.awaitFirst(30_000)) {
-                return new Outcome("NO_FIRST_TOKEN", "the running session sent nothing within 30 s");
+                return new Outcome("NO_FIRST_TOKEN", "the running session sent nothing: " + running.state());
             }
             queued = new StalledCall(m.openChannel, HostileFieldCases.good(), null);
             Thread.sleep(150); // the queued call reaches the verifier's queue
@@ -170,11 +205,12 @@ final class HostileLoadCases {
 
     /** Cancels after the first delta; the one session slot must be free again for the next request at once. */
     private static Outcome cancelMidStream(HostileMeshes m) throws Exception {
+        awaitVerifierFree(m);
         StalledCall call = new StalledCall(m.openChannel,
                 HostileFieldCases.good().toBuilder().setMaxTokens(LONG_TOKENS).build(), null);
         if (!call.awaitFirst(30_000)) {
             call.cancel();
-            return new Outcome("NO_FIRST_TOKEN", "the session sent nothing within 30 s");
+            return new Outcome("NO_FIRST_TOKEN", "the session sent nothing: " + call.state());
         }
         call.cancel();
         // Served by the verifier's single session slot within the queue's wait, or refused RESOURCE_EXHAUSTED.
@@ -189,6 +225,7 @@ final class HostileLoadCases {
      * whole, normal stream.
      */
     private static Outcome neverReads(HostileMeshes m) throws Exception {
+        awaitVerifierFree(m);
         ManagedChannel tiny = NettyChannelBuilder.forTarget("localhost:" + m.open.routerPort(),
                 InsecureChannelCredentials.create()).flowControlWindow(64).build();
         StalledCall stalled = new StalledCall(tiny,
@@ -208,6 +245,17 @@ final class HostileLoadCases {
         } finally {
             stalled.cancel();
             Channels.close(tiny);
+        }
+    }
+
+    /**
+     * Returns once the open verifier's one session slot is free: a small request is served. A cancelled session of an
+     * earlier case ends asynchronously (at its next token), and each case starts from a free verifier.
+     */
+    private static void awaitVerifierFree(HostileMeshes m) throws Exception {
+        Outcome served = retry(() -> HostileCalls.generate(m.openChannel, HostileFieldCases.good()));
+        if (!served.got().equals("OK")) {
+            throw new IllegalStateException("the open verifier stayed busy for 20 s: " + served);
         }
     }
 

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -21,9 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Enforces {@link ClientLimitsConfig} on the calls of the service it intercepts: a request rate per client
  * (a Resilience4j {@link RateLimiter} each, held in a Caffeine cache bounded in size and idle time) and a number
  * of concurrent streams per client (a count that exists only while the client has a stream open, so it is bounded
- * by the streams being served). A call over either limit ends RESOURCE_EXHAUSTED naming the limit; other
- * clients are not affected. One instance guards every transport of a service (the router's public port and the
- * in-process link from its HTTP API), so a client's limits count its calls over both.
+ * by the streams being served; a stream is open until the transport is done with it, so one whose responses wait
+ * unread for a client that does not read still counts). A call over either limit ends RESOURCE_EXHAUSTED naming
+ * the limit; other clients are not affected. One instance guards every transport of a service (the router's public
+ * port and the in-process link from its HTTP API), so a client's limits count its calls over both.
  */
 public final class ClientLimits implements ServerInterceptor {
 
@@ -68,16 +68,11 @@ public final class ClientLimits implements ServerInterceptor {
                 streams.compute(client, (c, n) -> n == null || n <= 1 ? null : n - 1);
             }
         };
-        ServerCall<Q, R> counted = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                release.run();
-                super.close(status, trailers);
-            }
-        };
+        // Released when the transport is done with the stream (onComplete, onCancel), not when the service closes
+        // it: a client that reads nothing keeps its responses buffered in the server, and such streams must count.
         ServerCall.Listener<Q> listener;
         try {
-            listener = next.startCall(counted, headers);
+            listener = next.startCall(call, headers);
         } catch (RuntimeException e) {
             release.run();
             throw e;

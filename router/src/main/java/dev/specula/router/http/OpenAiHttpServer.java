@@ -35,6 +35,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -60,6 +61,9 @@ public final class OpenAiHttpServer implements AutoCloseable {
     private static final byte[] PROBE = ": probe\n\n".getBytes(StandardCharsets.US_ASCII);
     static final long PROBE_MILLIS = 1_000;
     private static final long DESCRIBE_TIMEOUT_SECONDS = 5;
+    /** Each path served and its method, for the 405 answer to another method. */
+    private static final Map<String, String> ROUTES = Map.of("/health", "GET", "/v1/models", "GET",
+            "/v1/completions", "POST", "/v1/chat/completions", "POST");
 
     private final RouterConfig config;
     private final HttpConfig http;
@@ -108,9 +112,20 @@ public final class OpenAiHttpServer implements AutoCloseable {
                 .get("/v1/models", guarded((req, res, client) -> json(res, 200, models())))
                 .post("/v1/completions", guarded((req, res, client) -> complete(req, res, client, OpenAiJson.Kind.COMPLETION)))
                 .post("/v1/chat/completions", guarded((req, res, client) -> complete(req, res, client, OpenAiJson.Kind.CHAT)))
-                .any(guarded((req, res, client) -> error(res, new ApiError(404, "no route " + req.prologue().method().text()
-                        + " " + req.path().path() + " (expected: GET /v1/models, POST /v1/completions, "
-                        + "POST /v1/chat/completions, GET /health)", "invalid_request_error", null, "not_found"))));
+                .any(guarded((req, res, client) -> {
+                    String method = req.prologue().method().text();
+                    String path = req.path().path();
+                    String allowed = ROUTES.get(path);
+                    if (allowed != null) { // a known path with another method: 405 (RFC 9110), not an unknown route
+                        res.header("Allow", allowed);
+                        error(res, new ApiError(405, "method " + method + " on " + path + " (expected: " + allowed
+                                + ")", "invalid_request_error", null, "method_not_allowed"));
+                        return;
+                    }
+                    error(res, new ApiError(404, "no route " + method + " " + path + " (expected: GET /v1/models, "
+                            + "POST /v1/completions, POST /v1/chat/completions, GET /health)",
+                            "invalid_request_error", null, "not_found"));
+                }));
     }
 
     /** A route's handler, given the client the request comes from. */

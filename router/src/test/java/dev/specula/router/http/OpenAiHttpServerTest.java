@@ -157,6 +157,9 @@ class OpenAiHttpServerTest {
         assertError(post("/v1/completions", "{\"model\": \"gpt-9\", \"prompt\": \"x\"}"), 404, "model", "model: 'gpt-9'");
         assertError(post("/v1/completions", "{\"prompt\": \"" + "x".repeat(5000) + "\"}"), 413, null, "4096");
         assertError(get("/v1/nothing"), 404, null, "no route GET /v1/nothing");
+        HttpResponse<String> wrongMethod = get("/v1/completions");
+        assertError(wrongMethod, 405, null, "method GET on /v1/completions (expected: POST)");
+        assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
         assertThat(verifier.requests).isEmpty();
     }
 

@@ -66,6 +66,9 @@ final class MeshBenchCommand implements Callable<Integer> {
     @Option(names = "--draft-model", description = "The drafter for --target (it must share its vocabulary).")
     Path draftModel;
 
+    @Option(names = "--in-process-only", description = "Measure in one process only: no mesh is started.")
+    boolean inProcessOnly;
+
     @Option(names = "--processes", description = "Run the mesh's services as separate processes.")
     boolean processes;
 
@@ -111,8 +114,9 @@ final class MeshBenchCommand implements Callable<Integer> {
         try (Backend backend = Backends.create("vector");
              ModelFile targetFile = ModelFile.open(models.target(), models.targetTokenizer());
              ModelFile draftFile = ModelFile.open(draftPath, null);
-             LocalMesh mesh = LocalMesh.startInTempDir(models, 0, mode, step -> System.err.println("bench mesh: " + step));
-             MeshClient client = new MeshClient(mesh.routerTarget())) {
+             LocalMesh mesh = inProcessOnly ? null
+                     : LocalMesh.startInTempDir(models, 0, mode, step -> System.err.println("bench mesh: " + step));
+             MeshClient client = inProcessOnly ? null : new MeshClient(mesh.routerTarget())) {
             Transformer targetModel = targetFile.load(backend);
             Transformer draft = draftFile.load(backend);
             Generator generator = new Generator(targetModel, targetFile.tokenizer());
@@ -125,19 +129,23 @@ final class MeshBenchCommand implements Callable<Integer> {
                         n -> inProcess(targetModel, draft, generator, prompts, k, stops, n)));
             }
             int meshBase = settings.size();
-            settings.add(new Setting("target only, mesh", meshBase,
+            List<Setting> meshSettings = new ArrayList<>();
+            meshSettings.add(new Setting("target only, mesh", meshBase,
                     n -> mesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_OFF, 0, false, n)));
             for (int k : draftLengths) {
-                settings.add(new Setting("speculative k=" + k + ", mesh, draft-ahead", meshBase,
+                meshSettings.add(new Setting("speculative k=" + k + ", mesh, draft-ahead", meshBase,
                         n -> mesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, k, true, n)));
                 if (noDraftAheadToo) {
-                    settings.add(new Setting("speculative k=" + k + ", mesh, no draft-ahead", meshBase,
+                    meshSettings.add(new Setting("speculative k=" + k + ", mesh, no draft-ahead", meshBase,
                             n -> mesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_FIXED, k, false, n)));
                 }
             }
             if (autoToo) {
-                settings.add(new Setting("adaptive k, mesh, draft-ahead", meshBase,
+                meshSettings.add(new Setting("adaptive k, mesh, draft-ahead", meshBase,
                         n -> mesh(client, prompts, drafter, SpeculationMode.SPECULATION_MODE_AUTO, 0, true, n)));
+            }
+            if (!inProcessOnly) {
+                settings.addAll(meshSettings);
             }
             System.out.printf("target %s%s; drafter %s; %d prompts x %d tokens, greedy, %d rounds (settings"
                             + " interleaved)%n", models.target().getFileName(),

@@ -11,11 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A job is cut into a few chunks per thread, taken from a shared counter by the caller and by every worker
  * that is running. On a busy machine a worker may not be scheduled for milliseconds: the caller then takes its
- * chunks instead of spinning until it wakes, and yields its core while it waits for a chunk in progress. A worker
- * that the OS stops in the middle of a chunk still holds the caller up for its time slice; when the caller waited
- * much longer than it worked, the next sections run on the caller alone (the machine's other processes have the
- * cores), {@link #SOLO_SECTIONS} of them, twice as many each time the workers stall again soon after, up to
- * {@link #MAX_SOLO_SECTIONS}; then the workers are tried again.
+ * chunks instead of spinning until it wakes, and yields its core while it waits for a chunk in progress, so two
+ * threads are never much slower than one.
  */
 final class SpinningWorkers implements AutoCloseable {
 
@@ -29,15 +26,6 @@ final class SpinningWorkers implements AutoCloseable {
     /** How long the caller spins for chunks in progress before it yields its core to them. */
     private static final long CALLER_SPIN_NANOS = 20_000;
     private static final int CHUNKS_PER_THREAD = 4;
-    /** Sections run on the caller's thread alone after it waited too long for a worker (a few decode steps)... */
-    static final int SOLO_SECTIONS = 256;
-    /** ... doubled while the workers stall again within {@link #STEADY_SECTIONS} sections, up to this many. */
-    static final int MAX_SOLO_SECTIONS = 16_384;
-    private static final int STEADY_SECTIONS = 1_024;
-    /** A wait for workers longer than this many times the caller's own work, and than {@link #MIN_STALL_NANOS}... */
-    private static final int STALL_FACTOR = 2;
-    /** ... is a stall. */
-    private static final long MIN_STALL_NANOS = 100_000;
 
     private final Thread[] workers;
     /** The job's generation (high 32 bits) and its next unclaimed chunk (low 32 bits), claimed by compare-and-set. */
@@ -48,9 +36,6 @@ final class SpinningWorkers implements AutoCloseable {
     private volatile int chunks;
     private volatile Throwable failure;
     private volatile boolean closed;
-    private int soloSections; // guarded by this: sections left to run on the caller alone
-    private int soloLength = SOLO_SECTIONS; // guarded by this: how many the next stall gives
-    private int parallelSections; // guarded by this: sections run in parallel since the last stall
 
     SpinningWorkers(int threads) {
         workers = new Thread[threads - 1];
@@ -62,22 +47,22 @@ final class SpinningWorkers implements AutoCloseable {
     /** Runs {@code body} over {@code [0, count)} in contiguous ranges, on the caller's thread and the workers. */
     synchronized void run(int count, RangeBody body) {
         int chunks = Math.min(count, (workers.length + 1) * CHUNKS_PER_THREAD);
-        if (workers.length == 0 || chunks <= 1 || soloSections > 0) {
-            soloSections = Math.max(0, soloSections - 1);
+        if (workers.length == 0 || chunks <= 1) {
             body.run(0, count);
             return;
         }
+        // Close the last job's claims first: a worker still in it must not claim a chunk of this one's body.
+        long generation = (claims.get() >>> 32) + 1;
+        claims.set(generation << 32 | Integer.MAX_VALUE);
         this.body = body;
         this.count = count;
         this.chunks = chunks;
         failure = null;
         done.set(0);
-        long generation = (claims.get() >>> 32) + 1;
         claims.set(generation << 32);
         for (Thread worker : workers) {
             LockSupport.unpark(worker);
         }
-        long start = System.nanoTime();
         runChunks(generation);
         long waitingSince = System.nanoTime();
         while (done.get() < chunks) {
@@ -86,14 +71,6 @@ final class SpinningWorkers implements AutoCloseable {
             } else {
                 Thread.yield();
             }
-        }
-        long waited = System.nanoTime() - waitingSince;
-        if (waited > MIN_STALL_NANOS && waited > STALL_FACTOR * (waitingSince - start)) {
-            soloLength = parallelSections < STEADY_SECTIONS ? Math.min(2 * soloLength, MAX_SOLO_SECTIONS) : SOLO_SECTIONS;
-            soloSections = soloLength;
-            parallelSections = 0;
-        } else {
-            parallelSections++;
         }
         if (failure != null) {
             throw new IllegalStateException("kernel worker failed: " + failure, failure);

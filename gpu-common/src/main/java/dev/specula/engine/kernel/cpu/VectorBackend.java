@@ -89,20 +89,13 @@ public final class VectorBackend extends CpuBackend {
             });
             return;
         }
-        if ((w.type() == GgmlType.Q8_0 || w.type() == GgmlType.Q4_0) && QuantizedDot.supported()) {
-            // Quantized weights: multiply each block in registers, never materialising the row, with each token's
-            // sums in the order of decode's, so a token scores the same in any batch.
+        if (n == 1 && (w.type() == GgmlType.Q8_0 || w.type() == GgmlType.Q4_0) && QuantizedDot.supported()) {
+            // Decode of quantized weights: multiply each block in registers, never materialising the row.
             boolean q8 = w.type() == GgmlType.Q8_0;
             parallelRanges(w.rows(), (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    if (n == 1) {
-                        o.data[r] = q8 ? QuantizedDot.q8(w.data(), w.rowOffset(r), in.data, 0, cols)
-                                : QuantizedDot.q4(w.data(), w.rowOffset(r), in.data, 0, cols);
-                    } else if (q8) {
-                        QuantizedDot.q8Tokens(w.data(), w.rowOffset(r), in.data, in.cols(), n, cols, o.data, o.cols(), r);
-                    } else {
-                        QuantizedDot.q4Tokens(w.data(), w.rowOffset(r), in.data, in.cols(), n, cols, o.data, o.cols(), r);
-                    }
+                    o.data[r] = q8 ? QuantizedDot.q8(w.data(), w.rowOffset(r), in.data, 0, cols)
+                            : QuantizedDot.q4(w.data(), w.rowOffset(r), in.data, 0, cols);
                 }
             });
             return;
@@ -118,6 +111,15 @@ public final class VectorBackend extends CpuBackend {
                 for (int r = from; r < to; r++) {
                     KQuantBlocks.dot(w.type(), w.data(), w.rowOffset(r), in.data, in.cols(), n, sums16, cols, o.data,
                             o.cols(), r);
+                }
+            });
+            return;
+        }
+        if ((n == 2 || n == 3) && w.type() == GgmlType.Q8_0 && QuantizedDot.supported()) {
+            // A small verification block: widen each Q8_0 block once for its two or three tokens.
+            parallelRanges(w.rows(), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    QuantizedDot.q8Tokens(w.data(), w.rowOffset(r), in.data, in.cols(), n, cols, o.data, o.cols(), r);
                 }
             });
             return;

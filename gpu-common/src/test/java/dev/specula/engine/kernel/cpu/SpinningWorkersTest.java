@@ -13,7 +13,7 @@ class SpinningWorkersTest {
     void run_manyJobsBackToBack_coverEveryIndexExactlyOnce() {
         // Jobs follow each other within microseconds, so late workers meet newer jobs: none may run a stale range.
         try (SpinningWorkers workers = new SpinningWorkers(3)) {
-            for (int job = 0; job < 20_000; job++) {
+            for (int job = 0; job < 60_000; job++) {
                 int count = 1 + job % 97;
                 AtomicIntegerArray runs = new AtomicIntegerArray(count);
                 workers.run(count, (from, to) -> {

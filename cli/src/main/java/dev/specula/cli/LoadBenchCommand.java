@@ -95,7 +95,7 @@ final class LoadBenchCommand implements Callable<Integer> {
                 driver.drive(mesh.client(), s, streams, warmupSeconds);
             }
         }
-        List<Map<String, Long>> afterWarmUp = meshes.stream().map(LoadMesh::residentKib).toList();
+        List<Map<String, LoadMesh.Memory>> afterWarmUp = meshes.stream().map(LoadMesh::memory).toList();
         Map<String, List<LoadDriver.Round>> rounds = new LinkedHashMap<>();
         for (int round = 1; round <= repeats; round++) {
             for (int m = 0; m < modes.length; m++) {
@@ -111,7 +111,7 @@ final class LoadBenchCommand implements Callable<Integer> {
                 }
             }
         }
-        List<Map<String, Long>> atEnd = meshes.stream().map(LoadMesh::residentKib).toList();
+        List<Map<String, LoadMesh.Memory>> atEnd = meshes.stream().map(LoadMesh::memory).toList();
         LoadReport report = new LoadReport(List.of(modes), meshes.stream().map(LoadMesh::name).toList(), rounds);
         System.out.printf(Locale.ROOT, "family target; %d streams x %d s per mode and telemetry setting, %d tokens per "
                 + "request, %d rounds (interleaved), %s%n", streams, seconds, maxTokens, repeats,

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -54,15 +53,24 @@ final class LoadMesh implements AutoCloseable {
         return client;
     }
 
-    /** Resident memory in KiB by process: each service's, or this JVM's when the services run in it. */
-    Map<String, Long> residentKib() {
+    /**
+     * One process's memory at one moment, in KiB; -1 where it could not be read.
+     *
+     * @param residentKib    its resident set size, as the run left it
+     * @param heapAfterGcKib the Java heap still used after a full collection made just after reading the former
+     */
+    record Memory(long residentKib, long heapAfterGcKib) {
+    }
+
+    /** Memory by process: each service's, or this JVM's when the services run in it. */
+    Map<String, Memory> memory() {
         Map<String, Long> pids = processes ? mesh.processIds() : Map.of(THIS_JVM, ProcessHandle.current().pid());
-        Map<String, Long> kib = new LinkedHashMap<>();
+        Map<String, Memory> memory = new LinkedHashMap<>();
         pids.forEach((process, pid) -> {
-            OptionalLong rss = ResidentMemory.kibibytes(pid);
-            kib.put(process, rss.isPresent() ? rss.getAsLong() : -1);
+            long resident = ResidentMemory.kibibytes(pid).orElse(-1);
+            memory.put(process, new Memory(resident, HeapAfterGc.kibibytes(pid).orElse(-1)));
         });
-        return kib;
+        return memory;
     }
 
     /**

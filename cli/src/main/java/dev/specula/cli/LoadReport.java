@@ -53,22 +53,27 @@ record LoadReport(List<String> modes, List<String> settings, Map<String, List<Lo
                 every request of the mode.""");
     }
 
-    /** One row per telemetry setting and process: resident memory after the warm-up and at the end. */
-    void printMemory(PrintStream out, List<String> meshes, List<Map<String, Long>> afterWarmUp,
-                     List<Map<String, Long>> atEnd) {
-        out.printf(Locale.ROOT, "%-9s %-22s %-20s %-20s %s%n", "telemetry", "process", "RSS after warm-up MB",
-                "RSS at end MB", "change");
+    /** One row per telemetry setting and process: resident memory and heap after a full collection, after the
+     * warm-up and at the end. */
+    void printMemory(PrintStream out, List<String> meshes, List<Map<String, LoadMesh.Memory>> afterWarmUp,
+                     List<Map<String, LoadMesh.Memory>> atEnd) {
+        out.printf(Locale.ROOT, "%-9s %-22s %-26s %-26s%n", "telemetry", "process",
+                "RSS MB warm-up/end/change", "heap after GC MB warm-up/end/change");
         for (int i = 0; i < meshes.size(); i++) {
-            for (Map.Entry<String, Long> before : afterWarmUp.get(i).entrySet()) {
-                long after = atEnd.get(i).getOrDefault(before.getKey(), -1L);
-                out.printf(Locale.ROOT, "%-9s %-22s %-20s %-20s %s%n", meshes.get(i), before.getKey(),
-                        megabytes(before.getValue()), megabytes(after), before.getValue() <= 0 || after <= 0 ? "-"
-                                : String.format(Locale.ROOT, "%+.1f%%", 100.0 * (after - before.getValue())
-                                / before.getValue()));
+            for (Map.Entry<String, LoadMesh.Memory> before : afterWarmUp.get(i).entrySet()) {
+                LoadMesh.Memory after = atEnd.get(i).getOrDefault(before.getKey(), new LoadMesh.Memory(-1, -1));
+                out.printf(Locale.ROOT, "%-9s %-22s %-26s %s%n", meshes.get(i), before.getKey(),
+                        change(before.getValue().residentKib(), after.residentKib()),
+                        change(before.getValue().heapAfterGcKib(), after.heapAfterGcKib()));
             }
         }
-        out.println("RSS: VmRSS of /proc/<pid>/status (heap, metaspace, thread stacks, native buffers); '-' where "
-                + "there is no /proc.");
+        out.println("RSS: VmRSS of /proc/<pid>/status (heap, metaspace, thread stacks, native buffers). heap after GC: "
+                + "used after jcmd GC.run (full collection), read after the RSS. '-': not readable here.");
+    }
+
+    private static String change(long beforeKib, long afterKib) {
+        return megabytes(beforeKib) + " / " + megabytes(afterKib) + " / " + (beforeKib <= 0 || afterKib <= 0 ? "-"
+                : String.format(Locale.ROOT, "%+.1f%%", 100.0 * (afterKib - beforeKib) / beforeKib));
     }
 
     private List<Double> tokensPerSecond(String mode, String setting) {

@@ -48,9 +48,10 @@ class LoadBenchCommandTest {
     @Test
     void printMemory_perProcess_changeInPercent() {
         LoadReport report = new LoadReport(List.of("auto"), List.of("on"), Map.of());
-        String out = print(o -> report.printMemory(o, List.of("on"), List.of(Map.of("router", 100_000L)),
-                List.of(Map.of("router", 108_000L))));
-        assertThat(out).containsPattern("on +router +102\\.4 +110\\.6 +\\+8\\.0%");
+        String out = print(o -> report.printMemory(o, List.of("on"),
+                List.of(Map.of("router", new LoadMesh.Memory(100_000, 50_000))),
+                List.of(Map.of("router", new LoadMesh.Memory(108_000, -1)))));
+        assertThat(out).containsPattern("on +router +102\\.4 / 110\\.6 / \\+8\\.0% +51\\.2 / - / -");
     }
 
     @Test

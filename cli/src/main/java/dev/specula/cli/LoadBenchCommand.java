@@ -1,39 +1,40 @@
 package dev.specula.cli;
 
-import dev.specula.proto.v1.GenerateRequest;
-import dev.specula.proto.v1.GenerationSummary;
 import dev.specula.proto.v1.Speculation;
 import dev.specula.proto.v1.SpeculationMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code specula bench load}: the mesh under concurrent streaming clients, speculation off against auto. The mesh is
- * what {@code serve all} runs (the family target and drafters, routed by language); each mode runs {@code
- * --streams} clients for {@code --seconds}, the modes interleaved (A B A B ...) so that a slow spell of a shared
- * machine falls on all of them, and each mode's tokens/s is paired with the first mode's of the same round.
+ * {@code specula bench load}: the mesh under concurrent streaming clients, speculation off against auto, and
+ * telemetry off against on. The mesh is what {@code serve all} runs (the family target and drafters, routed by
+ * language), one per telemetry setting, all alive at once; each mode and setting runs {@code --streams} clients for
+ * {@code --seconds}, interleaved (A B A B ...) so that a slow spell of a shared machine falls on all of them, and
+ * each one's tokens/s is paired with the first mode's and the first setting's of the same round. Each service
+ * process's resident memory is read after the warm-up and at the end, what a soak test watches for leaks.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
-        description = {"N concurrent streaming clients through the mesh per speculation mode, interleaved and",
-                "repeated: tokens/s, errors, drafter fallbacks by cause, time to first token p50/p99, and each",
-                "mode's ratio to the first mode (min / median / max over rounds). Runs the family target."})
+        description = {"N concurrent streaming clients through the mesh per speculation mode and telemetry setting,",
+                "interleaved and repeated: tokens/s, errors, drafter fallbacks by cause, time to first token",
+                "p50/p99, each one's ratio to the first mode and to the first telemetry setting (min / median / max",
+                "over rounds), and each service's resident memory after warm-up and at the end. Runs the family",
+                "target."})
 final class LoadBenchCommand implements Callable<Integer> {
 
     @Option(names = "--streams", defaultValue = "64", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
     int streams;
 
-    @Option(names = "--seconds", defaultValue = "60", description = "Seconds per mode per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "60",
+            description = "Seconds per mode and telemetry setting per round (default: ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(names = "--modes", split = ",", defaultValue = "off,auto", paramLabel = "MODE[,MODE...]",
@@ -41,53 +42,113 @@ final class LoadBenchCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String[] modes;
 
+    @Option(names = "--telemetry", split = ",", defaultValue = "off", paramLabel = "off|on[,...]",
+            description = "Telemetry settings, one mesh each, alive together; the first is the baseline. 'on': "
+                    + "every service serves Prometheus metrics (scraped once per round) and exports every request's "
+                    + "trace and its metrics over OTLP/HTTP to a sink in this process (default: ${DEFAULT-VALUE}).")
+    String[] telemetry;
+
     @Option(names = "--repeats", defaultValue = "3", description = "Rounds over every mode (default: ${DEFAULT-VALUE}).")
     int repeats;
+
+    @Option(names = "--warmup-seconds", defaultValue = "10",
+            description = "Untimed warm-up per mode and setting, with every stream (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
 
     @Option(names = "--max-tokens", defaultValue = "64", description = "Tokens per request (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--processes", description = "Run the mesh's services as separate processes.")
+    @Option(names = "--processes", description = "Run each mesh's services as separate processes (resident memory "
+            + "is then per service).")
     boolean processes;
-
-    /** What one mode did in one round. */
-    private record Round(double tokensPerSecond, long requests, long errors, Map<String, Long> fallbacks,
-                         long speculated, List<Double> firstTokenMs) {
-    }
 
     @Override
     public Integer call() throws Exception {
-        if (streams < 1 || seconds < 1 || repeats < 1 || maxTokens < 1 || modes.length == 0) {
-            throw new IllegalArgumentException("--streams/--seconds/--repeats/--max-tokens: " + streams + "/" + seconds
-                    + "/" + repeats + "/" + maxTokens + " (expected: each >= 1)");
+        if (streams < 1 || seconds < 1 || repeats < 1 || maxTokens < 1 || warmupSeconds < 0 || modes.length == 0) {
+            throw new IllegalArgumentException("--streams/--seconds/--repeats/--max-tokens/--warmup-seconds: " + streams
+                    + "/" + seconds + "/" + repeats + "/" + maxTokens + "/" + warmupSeconds
+                    + " (expected: each >= 1, the warm-up >= 0)");
         }
         List<Speculation> speculations = Arrays.stream(modes).map(LoadBenchCommand::speculation).toList();
-        List<String> prompts = DemoPrompts.ALL.stream().map(DemoPrompts.Prompt::text).toList();
-        LocalMesh.Mode where = processes ? LocalMesh.Mode.PROCESSES : LocalMesh.Mode.ONE_JVM;
-        try (LocalMesh mesh = LocalMesh.startInTempDir(DefaultModels.find(), 0, where,
-                step -> System.err.println("bench load: " + step));
-             MeshClient client = new MeshClient(mesh.routerTarget())) {
-            System.err.println("bench load: warming up (every mode, " + Math.min(streams, 8) + " streams, 5 s, untimed)");
-            for (Speculation s : speculations) {
-                drive(client, prompts, s, Math.min(streams, 8), 5);
-            }
-            List<List<Round>> rounds = new ArrayList<>();
-            speculations.forEach(s -> rounds.add(new ArrayList<>()));
-            for (int round = 1; round <= repeats; round++) {
-                for (int m = 0; m < modes.length; m++) {
-                    Round r = drive(client, prompts, speculations.get(m), streams, seconds);
-                    rounds.get(m).add(r);
-                    System.err.printf(Locale.ROOT, "bench load: round %d/%d, %s: %.1f tok/s, %d requests, %d errors, "
-                            + "%d speculated, fallbacks %s%n", round, repeats, modes[m], r.tokensPerSecond(),
-                            r.requests(), r.errors(), r.speculated(), r.fallbacks());
+        List<Boolean> telemetryOn = telemetrySettings(telemetry);
+        LoadDriver driver = new LoadDriver(DemoPrompts.ALL.stream().map(DemoPrompts.Prompt::text).toList(), maxTokens);
+        List<LoadMesh> meshes = new ArrayList<>();
+        try (OtlpSink sink = telemetryOn.contains(true) ? OtlpSink.start() : null) {
+            try {
+                for (boolean on : telemetryOn) {
+                    meshes.add(LoadMesh.start(on, processes, sink));
                 }
+                run(driver, speculations, meshes, sink);
+            } finally {
+                meshes.reversed().forEach(LoadMesh::close);
             }
-            print(rounds);
         }
         return 0;
     }
 
-    private static Speculation speculation(String mode) {
+    private void run(LoadDriver driver, List<Speculation> speculations, List<LoadMesh> meshes, OtlpSink sink)
+            throws InterruptedException, IOException {
+        System.err.println("bench load: warming up (every mode and setting, " + streams + " streams, " + warmupSeconds
+                + " s, untimed)");
+        for (LoadMesh mesh : meshes) {
+            for (Speculation s : speculations) {
+                driver.drive(mesh.client(), s, streams, warmupSeconds);
+            }
+        }
+        List<Map<String, LoadMesh.Memory>> afterWarmUp = meshes.stream().map(LoadMesh::memory).toList();
+        Map<String, List<LoadDriver.Round>> rounds = new LinkedHashMap<>();
+        for (int round = 1; round <= repeats; round++) {
+            for (int m = 0; m < modes.length; m++) {
+                for (LoadMesh mesh : meshes) {
+                    Thread scraper = mesh.scrapeDuring(seconds);
+                    LoadDriver.Round r = driver.drive(mesh.client(), speculations.get(m), streams, seconds);
+                    scraper.join();
+                    rounds.computeIfAbsent(key(modes[m], mesh.name()), k -> new ArrayList<>()).add(r);
+                    System.err.printf(Locale.ROOT, "bench load: round %d/%d, %s, telemetry %s: %.1f tok/s, %d requests,"
+                            + " %d errors %s, %d speculated, fallbacks %s%n", round, repeats, modes[m], mesh.name(),
+                            r.tokensPerSecond(), r.requests(), r.errorCount(), r.errors(), r.speculated(),
+                            r.fallbacks());
+                }
+            }
+        }
+        List<Map<String, LoadMesh.Memory>> atEnd = meshes.stream().map(LoadMesh::memory).toList();
+        LoadReport report = new LoadReport(List.of(modes), meshes.stream().map(LoadMesh::name).toList(), rounds);
+        System.out.printf(Locale.ROOT, "family target; %d streams x %d s per mode and telemetry setting, %d tokens per "
+                + "request, %d rounds (interleaved), %s%n", streams, seconds, maxTokens, repeats,
+                processes ? "each service in its own process" : "every service in this JVM");
+        report.printThroughput(System.out);
+        report.printMemory(System.out, meshes.stream().map(LoadMesh::name).toList(), afterWarmUp, atEnd);
+        for (LoadMesh mesh : meshes) {
+            mesh.printTelemetry(System.out, sink);
+        }
+    }
+
+    /** The key of one mode under one telemetry setting in the rounds' map. */
+    static String key(String mode, String telemetry) {
+        return mode + "/" + telemetry;
+    }
+
+    /** The settings as on/off flags, each named once. */
+    static List<Boolean> telemetrySettings(String[] names) {
+        List<Boolean> on = new ArrayList<>();
+        for (String name : names) {
+            boolean value = switch (name) {
+                case "off" -> false;
+                case "on" -> true;
+                default -> throw new IllegalArgumentException("--telemetry: " + name + " (expected: off or on)");
+            };
+            if (on.contains(value)) {
+                throw new IllegalArgumentException("--telemetry: " + name + " given twice (expected: each once)");
+            }
+            on.add(value);
+        }
+        if (on.isEmpty()) {
+            throw new IllegalArgumentException("--telemetry: none (expected: off, on, or both)");
+        }
+        return on;
+    }
+
+    static Speculation speculation(String mode) {
         return switch (mode) {
             case "off" -> Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_OFF).build();
             case "auto" -> Speculation.newBuilder().setMode(SpeculationMode.SPECULATION_MODE_AUTO).build();
@@ -105,96 +166,5 @@ final class LoadBenchCommand implements Callable<Integer> {
                         .setMaxDraftLength(Math.max(k, 8)).build();
             }
         };
-    }
-
-    /** {@code n} clients, each streaming one request after another for {@code seconds}. */
-    private Round drive(MeshClient client, List<String> prompts, Speculation speculation, int n, int seconds)
-            throws InterruptedException {
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
-        AtomicLong tokens = new AtomicLong();
-        AtomicLong requests = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong speculated = new AtomicLong();
-        Map<String, Long> fallbacks = new ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<Double> firstTokenMs = new ConcurrentLinkedQueue<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int stream = i;
-            threads.add(Thread.ofVirtual().name("load-" + i).start(() -> {
-                for (int j = 0; System.nanoTime() < end; j++) {
-                    GenerateRequest request = GenerateRequest.newBuilder()
-                            .setPrompt(prompts.get((stream + j) % prompts.size())).setMaxTokens(maxTokens)
-                            .setSpeculation(speculation).build();
-                    long sent = System.nanoTime();
-                    long[] first = {0};
-                    try {
-                        GenerationSummary summary = client.generate(request, event -> {
-                            long now = System.nanoTime();
-                            if (event.hasDelta() && now < end) {
-                                if (first[0] == 0 && event.getDelta().getTokenIdsCount() > 0) {
-                                    first[0] = now;
-                                }
-                                tokens.addAndGet(event.getDelta().getTokenIdsCount());
-                            }
-                        }).summary();
-                        requests.incrementAndGet();
-                        if (first[0] != 0) {
-                            firstTokenMs.add((first[0] - sent) / 1e6);
-                        }
-                        if (summary.getDraftedTokens() > 0) {
-                            speculated.incrementAndGet();
-                        }
-                        if (!summary.getDrafterFallback().isEmpty()) {
-                            fallbacks.merge(cause(summary.getDrafterFallback()), 1L, Long::sum);
-                        }
-                    } catch (RuntimeException e) {
-                        errors.incrementAndGet();
-                    }
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        double elapsed = Math.min(System.nanoTime(), end) - start;
-        return new Round(tokens.get() / (elapsed / 1e9), requests.get(), errors.get(), new TreeMap<>(fallbacks),
-                speculated.get(), new ArrayList<>(firstTokenMs));
-    }
-
-    /** A fallback's cause without the drafter's name, positions and times, so that equal causes count together. */
-    static String cause(String fallback) {
-        String withoutDrafter = fallback.replaceFirst("^drafter \\S+ at \\S+:? ", "");
-        return withoutDrafter.replaceAll("\\d+", "N");
-    }
-
-    private void print(List<List<Round>> rounds) {
-        System.out.printf(Locale.ROOT, "family target; %d streams x %d s per mode, %d tokens per request, %d rounds "
-                + "(modes interleaved)%n", streams, seconds, maxTokens, repeats);
-        System.out.printf(Locale.ROOT, "%-6s %-24s %-24s %-8s %-8s %-11s %-20s %s%n", "mode", "tok/s min/med/max",
-                "ratio min/med/max", "requests", "errors", "speculated", "TTFT ms p50/p99", "fallbacks by cause");
-        List<Double> baseline = rounds.getFirst().stream().map(Round::tokensPerSecond).toList();
-        for (int m = 0; m < modes.length; m++) {
-            List<Round> own = rounds.get(m);
-            List<Double> tps = own.stream().map(Round::tokensPerSecond).toList();
-            Map<String, Long> fallbacks = new TreeMap<>();
-            own.forEach(r -> r.fallbacks().forEach((k, v) -> fallbacks.merge(k, v, Long::sum)));
-            double[] ttft = own.stream().flatMap(r -> r.firstTokenMs().stream()).mapToDouble(Double::doubleValue)
-                    .sorted().toArray();
-            System.out.printf(Locale.ROOT, "%-6s %-24s %-24s %-8d %-8d %-11d %-20s %s%n", modes[m],
-                    Spread.of(tps).format("%.1f"), m == 0 ? "(baseline)" : Spread.of(Spread.ratios(tps, baseline))
-                            .format("%.3fx"), own.stream().mapToLong(Round::requests).sum(),
-                    own.stream().mapToLong(Round::errors).sum(), own.stream().mapToLong(Round::speculated).sum(),
-                    ttft.length == 0 ? "-" : String.format(Locale.ROOT, "%.0f / %.0f", percentile(ttft, 0.5),
-                            percentile(ttft, 0.99)), fallbacks.isEmpty() ? "none" : fallbacks);
-        }
-        System.out.println("""
-                tok/s: completion tokens streamed to all clients per second. ratio: a mode's tok/s over the first \
-                mode's in the same round (paired). speculated: requests in which the verifier verified drafts. \
-                TTFT: client-side time to the first token, over every request of the mode.""");
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -65,14 +66,28 @@ public final class LocalMesh implements AutoCloseable {
      * picks three free ports, -1 none). */
     public static LocalMesh startInTempDir(DefaultModels models, int routerPort, int httpPort, int metricsPort,
                                            Mode mode, Consumer<String> progress) throws IOException {
-        return startInTempDir(models, routerPort, httpPort, metricsPort, null, mode, progress);
+        return startInTempDir(models, routerPort, httpPort, metricsPort, "", null, mode, progress);
     }
 
     /** As {@link #startInTempDir(DefaultModels, int, int, int, Mode, Consumer)}, the router's gRPC and HTTP APIs
      * requiring the bearer tokens of {@code apiTokens} (null: none; see {@link MeshConfigs#apiTokens()}). */
     public static LocalMesh startInTempDir(DefaultModels models, int routerPort, int httpPort, int metricsPort,
                                            Path apiTokens, Mode mode, Consumer<String> progress) throws IOException {
-        LocalMesh mesh = start(models, routerPort, httpPort, metricsPort, apiTokens, mode,
+        return startInTempDir(models, routerPort, httpPort, metricsPort, "", apiTokens, mode, progress);
+    }
+
+    /** As {@link #startInTempDir(DefaultModels, int, int, int, Mode, Consumer)}, every service pushing its traces
+     * and metrics over OTLP/HTTP to {@code otlpEndpoint} ("http://host:4318"; empty for none). */
+    public static LocalMesh startInTempDir(DefaultModels models, int routerPort, int httpPort, int metricsPort,
+                                           String otlpEndpoint, Mode mode, Consumer<String> progress)
+            throws IOException {
+        return startInTempDir(models, routerPort, httpPort, metricsPort, otlpEndpoint, null, mode, progress);
+    }
+
+    private static LocalMesh startInTempDir(DefaultModels models, int routerPort, int httpPort, int metricsPort,
+                                            String otlpEndpoint, Path apiTokens, Mode mode, Consumer<String> progress)
+            throws IOException {
+        LocalMesh mesh = start(models, routerPort, httpPort, metricsPort, otlpEndpoint, apiTokens, mode,
                 Files.createTempDirectory("specula-mesh"), progress);
         mesh.ownsWorkDir = true;
         return mesh;
@@ -102,18 +117,17 @@ public final class LocalMesh implements AutoCloseable {
      * free ports, -1 none). */
     public static LocalMesh start(DefaultModels models, int routerPort, int httpPort, int metricsPort, Mode mode,
                                   Path workDir, Consumer<String> progress) throws IOException {
-        return start(models, routerPort, httpPort, metricsPort, null, mode, workDir, progress);
+        return start(models, routerPort, httpPort, metricsPort, "", null, mode, workDir, progress);
     }
 
-    /** As {@link #start(DefaultModels, int, int, int, Mode, Path, Consumer)}, the router's gRPC and HTTP APIs
-     * requiring the bearer tokens of {@code apiTokens} (null: none). */
-    public static LocalMesh start(DefaultModels models, int routerPort, int httpPort, int metricsPort, Path apiTokens,
-                                  Mode mode, Path workDir, Consumer<String> progress) throws IOException {
+    private static LocalMesh start(DefaultModels models, int routerPort, int httpPort, int metricsPort,
+                                   String otlpEndpoint, Path apiTokens, Mode mode, Path workDir,
+                                   Consumer<String> progress) throws IOException {
         MeshConfigs.MetricsPorts metrics = metricsPort < 0 ? MeshConfigs.MetricsPorts.NONE
                 : metricsPort == 0 ? new MeshConfigs.MetricsPorts(freePort(), freePort(), freePort())
                 : MeshConfigs.MetricsPorts.from(metricsPort);
         MeshConfigs ports = new MeshConfigs(freePort(), freePort(), routerPort == 0 ? freePort() : routerPort,
-                httpPort == 0 ? freePort() : httpPort, metrics, apiTokens);
+                httpPort == 0 ? freePort() : httpPort, metrics, otlpEndpoint, apiTokens);
         ports.write(workDir, models);
         LocalMesh mesh = new LocalMesh(ports, workDir);
         try {
@@ -207,6 +221,13 @@ public final class LocalMesh implements AutoCloseable {
     /** The ports in use. */
     public MeshConfigs ports() {
         return ports;
+    }
+
+    /** Each service's process id by role ("router", "verifier", "drafter"); empty in {@link Mode#ONE_JVM}. */
+    public Map<String, Long> processIds() {
+        Map<String, Long> ids = new LinkedHashMap<>();
+        processes.forEach((role, process) -> ids.put(role.cliName(), process.pid()));
+        return ids;
     }
 
     /** Kills the drafter process at once (SIGKILL), as a crash would. Only in {@link Mode#PROCESSES}. */

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Writes the configuration files of a mesh on loopback with the default models: the same YAML a user would
@@ -15,11 +16,13 @@ import java.util.Map;
  * @param routerPort   where the router listens
  * @param httpPort     where the router serves its OpenAI-compatible HTTP API; -1 for none
  * @param metricsPorts where each service serves its Prometheus endpoint, on loopback; {@link MetricsPorts#NONE}
+ * @param otlpEndpoint where every service pushes its traces and metrics over OTLP/HTTP ("http://host:4318"); empty
+ *                     for none
  * @param apiTokens    the router's {@code auth.tokensFile}: the bearer tokens its gRPC and HTTP APIs require; null
  *                     for none
  */
 public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort, MetricsPorts metricsPorts,
-                          Path apiTokens) {
+                          String otlpEndpoint, Path apiTokens) {
 
     /**
      * The Prometheus endpoints' ports of the three services; 0 for none.
@@ -39,6 +42,28 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int
         }
     }
 
+    public MeshConfigs {
+        Objects.requireNonNull(metricsPorts, "metricsPorts");
+        Objects.requireNonNull(otlpEndpoint, "otlpEndpoint");
+    }
+
+    /** A mesh without OTLP export whose APIs require no token. */
+    public MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort, MetricsPorts metricsPorts) {
+        this(drafterPort, verifierPort, routerPort, httpPort, metricsPorts, "", null);
+    }
+
+    /** A mesh exporting over OTLP to {@code otlpEndpoint} whose APIs require no token. */
+    public MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort, MetricsPorts metricsPorts,
+                       String otlpEndpoint) {
+        this(drafterPort, verifierPort, routerPort, httpPort, metricsPorts, otlpEndpoint, null);
+    }
+
+    /** A mesh without OTLP export whose APIs require the tokens of {@code apiTokens}. */
+    public MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort, MetricsPorts metricsPorts,
+                       Path apiTokens) {
+        this(drafterPort, verifierPort, routerPort, httpPort, metricsPorts, "", apiTokens);
+    }
+
     /** A mesh without the HTTP API. */
     public MeshConfigs(int drafterPort, int verifierPort, int routerPort) {
         this(drafterPort, verifierPort, routerPort, -1);
@@ -49,10 +74,6 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int
         this(drafterPort, verifierPort, routerPort, httpPort, MetricsPorts.NONE);
     }
 
-    /** A mesh whose APIs require no token. */
-    public MeshConfigs(int drafterPort, int verifierPort, int routerPort, int httpPort, MetricsPorts metricsPorts) {
-        this(drafterPort, verifierPort, routerPort, httpPort, metricsPorts, null);
-    }
 
     /** A model's name in the mesh (drafter id, target model name): its file's name without the extension. */
     public static String modelId(Path model) {
@@ -121,10 +142,15 @@ public record MeshConfigs(int drafterPort, int verifierPort, int routerPort, int
                 + telemetry(metricsPorts.router()));
     }
 
-    /** A service's telemetry section: its Prometheus endpoint on loopback, or nothing for port 0. */
-    private static String telemetry(int prometheusPort) {
-        return prometheusPort == 0 ? "" : "telemetry:\n  prometheusPort: " + prometheusPort
-                + "\n  prometheusHost: 127.0.0.1\n";
+    /** A service's telemetry section: its Prometheus endpoint on loopback (none for port 0) and OTLP export; nothing
+     * when neither is set. */
+    private String telemetry(int prometheusPort) {
+        if (prometheusPort == 0 && otlpEndpoint.isEmpty()) {
+            return "";
+        }
+        return "telemetry:\n"
+                + (prometheusPort == 0 ? "" : "  prometheusPort: " + prometheusPort + "\n  prometheusHost: 127.0.0.1\n")
+                + (otlpEndpoint.isEmpty() ? "" : "  otlpEndpoint: " + otlpEndpoint + "\n");
     }
 
     public static Path drafterFile(Path dir) {

@@ -96,8 +96,12 @@ public final class Telemetry implements AutoCloseable {
                 .put(SERVICE_INSTANCE_ID, id)
                 .build());
         SdkMeterProviderBuilder meters = SdkMeterProvider.builder().setResource(resource);
+        // Without an exporter nothing would ever read a span: record none of our own (a caller's sampled trace
+        // still is), rather than pay for spans that are dropped at their end.
+        boolean exportsTraces = !config.otlpEndpoint().isEmpty();
         SdkTracerProviderBuilder traces = SdkTracerProvider.builder().setResource(resource)
-                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(config.traceSampleRatio())));
+                .setSampler(Sampler.parentBased(exportsTraces ? Sampler.traceIdRatioBased(config.traceSampleRatio())
+                        : Sampler.alwaysOff()));
         if (config.prometheusPort() > 0) {
             try {
                 meters.registerMetricReader(PrometheusHttpServer.builder()
@@ -107,7 +111,7 @@ public final class Telemetry implements AutoCloseable {
                         + " cannot be served on " + config.prometheusHost() + " (" + e.getMessage() + ")", e);
             }
         }
-        if (!config.otlpEndpoint().isEmpty()) {
+        if (exportsTraces) {
             String base = config.otlpEndpoint().replaceAll("/+$", "");
             meters.registerMetricReader(PeriodicMetricReader.builder(
                             OtlpHttpMetricExporter.builder().setEndpoint(base + "/v1/metrics").build())
@@ -123,7 +127,7 @@ public final class Telemetry implements AutoCloseable {
         LOG.info(() -> role + " telemetry: " + (config.prometheusPort() > 0 ? "Prometheus on "
                 + config.prometheusHost() + ":" + config.prometheusPort() + "/metrics" : "no Prometheus endpoint")
                 + (config.otlpEndpoint().isEmpty() ? "" : ", OTLP to " + config.otlpEndpoint())
-                + ", trace sample ratio " + config.traceSampleRatio());
+                + (exportsTraces ? ", trace sample ratio " + config.traceSampleRatio() : ", no traces of its own"));
         return new Telemetry(role, sdk, sdk, true);
     }
 

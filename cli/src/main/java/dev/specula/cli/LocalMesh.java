@@ -160,11 +160,26 @@ public final class LocalMesh implements AutoCloseable {
     private static List<String> javaCommand(Role role, Path config) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        String heap = heapMegabytes(role) + "m";
         command.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Xss4m", "-XX:+UseParallelGC", "-Dspecula.home=" + DefaultModels.home(),
+                "-Xss4m", "-XX:+UseParallelGC", "-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch",
+                "-Dspecula.home=" + DefaultModels.home(),
                 "-cp", System.getProperty("java.class.path"), SpeculaMain.class.getName(),
                 "serve", role.cliName(), "--config", config.toString()));
         return command;
+    }
+
+    /**
+     * Each process's heap, fixed and touched at start: without a bound the JVM takes a quarter of the machine's memory
+     * and its heap (so its resident memory) grows under load long after warm-up, though what it holds does not; a
+     * fixed heap keeps resident memory flat, so growth means a leak. Sized for the family's models with every
+     * session of the verifier's default maxSessions open (the router's language models take about 450 MB).
+     */
+    static int heapMegabytes(Role role) {
+        return switch (role) {
+            case ROUTER, VERIFIER -> 1024;
+            case DRAFTER -> 512;
+        };
     }
 
     private void awaitServing(Role role, int port) {

@@ -55,7 +55,9 @@ public final class Telemetry implements AutoCloseable {
         this.openTelemetry = openTelemetry;
         this.sdk = sdk;
         if (instrumentGrpc) {
-            GrpcTelemetry grpc = GrpcTelemetry.create(openTelemetry);
+            // No span event per streamed message: a generation streams one per token on every hop (about 8 KB of
+            // trace per request), which the spans' own attributes and the token metrics already count.
+            GrpcTelemetry grpc = GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build();
             this.serverInterceptor = grpc.createServerInterceptor();
             this.clientInterceptor = grpc.createClientInterceptor();
         } else {

@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * measured loads; a pass of k + 1 positions costs the plain step at this load plus the extra that k + 1
  * positions cost over one at the nearest load where both were measured (so one verification measured at load 1
  * prices verification at load 64 until one is measured there), but never less than that extra at the lowest load
- * measured. Thread-safe.
+ * measured. At every load above the lowest measured one, measured or not, each position beyond the first costs at
+ * least what one more session's row adds to a plain step there (from the plain steps at the two loads): on a
+ * compute-bound target a draft position is a row like any other, which a noisy average of a few verifications in
+ * a full batch must not make look free. Thread-safe.
  */
 public final class ForwardTimings implements ForwardCost {
 
@@ -78,11 +81,19 @@ public final class ForwardTimings implements ForwardCost {
     public synchronized double millis(int load, int tokens) {
         int l = Math.clamp(load, 1, average.length - 1);
         int n = Math.clamp(tokens, 1, average[l].length - 1);
-        if (!Double.isNaN(average[l][n])) {
-            return average[l][n];
-        }
         double plain = plain(l);
-        if (n == 1 || Double.isNaN(plain)) {
+        if (n == 1) {
+            return plain;
+        }
+        double pass = Double.isNaN(average[l][n]) ? estimate(l, n, plain) : average[l][n];
+        // Each extra position is one more row in the batched pass: no cheaper than one more session's row.
+        double floor = plain + (n - 1) * rowCost(l, plain);
+        return Double.isNaN(floor) ? pass : Math.max(pass, floor);
+    }
+
+    /** A pass of {@code n} positions at load {@code l} where none was measured; NaN when no plain step was. */
+    private double estimate(int l, int n, double plain) {
+        if (Double.isNaN(plain)) {
             return plain;
         }
         double nearest = Double.NaN;
@@ -105,6 +116,20 @@ public final class ForwardTimings implements ForwardCost {
             }
         }
         return plain + nearest;
+    }
+
+    /**
+     * What one more session's row adds to a plain step at load {@code l}: the plain step's growth per session
+     * from the lowest load measured below {@code l} (near a plain step's cost on a compute-bound target, near 0 on
+     * a memory-bound one); 0 when no lower load was measured.
+     */
+    private double rowCost(int l, double plain) {
+        for (int lower = 1; lower < l; lower++) {
+            if (!Double.isNaN(average[lower][1])) {
+                return Math.max(0, (plain - average[lower][1]) / (l - lower));
+            }
+        }
+        return 0;
     }
 
     /** A plain step at load {@code l}: measured, else linear between (or beyond) the measured loads. */

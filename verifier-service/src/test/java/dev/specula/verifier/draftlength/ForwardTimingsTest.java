@@ -67,6 +67,27 @@ class ForwardTimingsTest {
     }
 
     @Test
+    void millis_verificationInFullerBatch_noCheaperThanOneMoreSessionsRowPerPosition() {
+        ForwardTimings t = new ForwardTimings(17, 64);
+        t.record(1, 1, 10);
+        t.record(1, 3, 12); // alone, 3 positions cost 2 ms more than one
+        t.record(33, 1, 170); // compute bound: each session's row adds 5 ms
+        t.record(33, 3, 171); // a noisy verification in the full batch
+        assertThat(t.millis(33, 3)).isCloseTo(170.0 + 2 * 5, within(1e-9));
+        assertThat(t.millis(17, 3)).as("unmeasured load: plain 90 there").isCloseTo(90.0 + 2 * 5, within(1e-9));
+        assertThat(t.millis(1, 3)).as("alone: as measured").isCloseTo(12.0, within(1e-9));
+    }
+
+    @Test
+    void millis_memoryBoundBatch_rowsNearlyFree_measuredVerificationStands() {
+        ForwardTimings t = new ForwardTimings(17, 64);
+        t.record(1, 1, 10);
+        t.record(33, 1, 12); // memory bound: 32 more sessions add 2 ms
+        t.record(33, 3, 13);
+        assertThat(t.millis(33, 3)).isCloseTo(13.0, within(1e-9));
+    }
+
+    @Test
     void load_countsRunningSessions_atLeastOne() {
         ForwardTimings t = new ForwardTimings(17, 64);
         assertThat(t.load()).isEqualTo(1);
